@@ -1,0 +1,34 @@
+# Two commands on a fresh machine (see README):
+#   make run    install, build the graph from bundled data (+ ../shared/data snapshots when present), open the UI
+#   make test   install everything the tests need (Python deps, Debian's chromium, Neo4j via Maven) and run them
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+KG     := $(VENV)/bin/kg
+
+.PHONY: install run build test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+build: install
+	$(KG) build
+
+run: build
+	$(KG) ui
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf build .pytest_cache test-output

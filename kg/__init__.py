@@ -1,0 +1,4 @@
+"""Ground floor of Rediscover: schema, records, build pipeline, artefact and stores.
+
+Nothing here imports loaders/, queries/ or ui/.
+"""

@@ -1,0 +1,257 @@
+"""The one place that names node labels, relations, identifier rules and properties.
+
+The schema is data: every store (networkx, LadybugDB, Neo4j, RDF), loader, query and UI page reads
+these tables instead of restating them. A node has exactly one label and a string ``id`` that is a
+CURIE; every node and edge carries ``source`` and ``source_version`` (provenance) besides the
+properties declared here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = "1.0"
+
+
+class Label(StrEnum):
+    GENE = "Gene"
+    ALTERATION = "Alteration"
+    DRUG = "Drug"
+    REGIMEN = "Regimen"
+    TUMOUR_TYPE = "TumourType"
+    DISEASE = "Disease"
+    TRIAL = "Trial"
+    COHORT = "Cohort"
+    RESULT = "Result"
+    EVIDENCE = "Evidence"
+    PUBLICATION = "Publication"
+
+
+class Rel(StrEnum):
+    IN_GENE = "IN_GENE"
+    IS_A = "IS_A"
+    TARGETS = "TARGETS"
+    INCLUDES = "INCLUDES"
+    PART_OF = "PART_OF"
+    TESTS = "TESTS"
+    SELECTS = "SELECTS"
+    ENROLS = "ENROLS"
+    STRATUM_OF = "STRATUM_OF"
+    OF = "OF"
+    SUPERSEDES = "SUPERSEDES"
+    REPORTED_IN = "REPORTED_IN"
+    FOR_ALTERATION = "FOR_ALTERATION"
+    FOR_REGIMEN = "FOR_REGIMEN"
+    IN_TUMOUR = "IN_TUMOUR"
+    IN_DISEASE = "IN_DISEASE"
+    MAPS_TO = "MAPS_TO"
+
+
+# Property value types. Stores translate them (LadybugDB STRING/INT64/DOUBLE/BOOLEAN, XSD in RDF).
+STR, INT, FLOAT, BOOL = "string", "int", "float", "bool"
+
+#: Properties every node and edge carries.
+PROVENANCE = {"source": STR, "source_version": STR}
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    label: Label
+    id_prefixes: tuple[str, ...]
+    biolink: str
+    properties: dict[str, str]
+    description: str
+
+
+@dataclass(frozen=True)
+class RelClass:
+    rel: Rel
+    pairs: tuple[tuple[Label, Label], ...]
+    description: str
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+NODE_CLASSES: dict[Label, NodeClass] = {
+    c.label: c
+    for c in [
+        NodeClass(
+            Label.GENE, ("HGNC", "gene"), "biolink:Gene",
+            {"name": STR, "symbol": STR, "entrez": STR},
+            "A human gene; id HGNC:<n> (gene:<symbol> only when HGNC has no entry).",
+        ),
+        NodeClass(
+            Label.ALTERATION, ("alt",), "biolink:SequenceVariant",
+            {"name": STR, "gene": STR, "kind": STR, "level": STR, "protein_change": STR,
+             "hgvs_p": STR},
+            "A biomarker at some level of the alteration hierarchy (variant … gene, signature).",
+        ),
+        NodeClass(
+            Label.DRUG, ("NCIT", "drug"), "biolink:Drug",
+            {"name": STR, "drug_class": STR, "rxnorm": STR, "synonyms": STR},
+            "A single agent; id NCIT:<code> when known, else drug:<normalised name>.",
+        ),
+        NodeClass(
+            Label.REGIMEN, ("regimen",), "biolink:Treatment",
+            {"name": STR, "drug_classes": STR, "n_drugs": INT},
+            "One drug or a combination given together; id regimen:<sorted member drug ids>.",
+        ),
+        NodeClass(
+            Label.TUMOUR_TYPE, ("oncotree",), "biolink:Disease",
+            {"name": STR, "main_type": STR, "tissue": STR, "level": INT, "nci": STR,
+             "umls": STR, "history": STR},
+            "An OncoTree node; oncotree:TISSUE is the root (any tumour type).",
+        ),
+        NodeClass(
+            Label.DISEASE, ("DOID",), "biolink:Disease",
+            {"name": STR, "nci": STR, "mapping_precision": STR},
+            "A Disease Ontology term used by evidence, mapped to OncoTree through MAPS_TO.",
+        ),
+        NodeClass(
+            Label.TRIAL, ("trial",), "biolink:ClinicalTrial",
+            {"name": STR, "registry_ids": STR, "country": STR, "design": STR},
+            "A trial, programme or pooled analysis.",
+        ),
+        NodeClass(
+            Label.COHORT, ("cohort",), "biolink:Cohort",
+            {"name": STR, "biomarker": STR, "tumour_type_published": STR, "design": STR,
+             "status": STR, "source_url": STR, "private": BOOL},
+            "A drug x alteration x tumour-type arm or a per-histology stratum of one.",
+        ),
+        NodeClass(
+            Label.RESULT, ("result",), "biolink:Study",
+            {"name": STR, "analysis": STR, "analysis_kind": STR, "year": INT,
+             "n_enrolled": INT, "n_evaluable": INT, "n_response": INT, "n_benefit": INT,
+             "benefit_definition": STR, "orr_pct": FLOAT, "cbr_pct": FLOAT,
+             "orr_ci_low": FLOAT, "orr_ci_high": FLOAT, "median_pfs_months": FLOAT,
+             "median_os_months": FLOAT, "outcome_call": STR, "confidence": STR,
+             "citation": STR, "source_url": STR, "locator": STR, "note": STR,
+             "source_file": STR, "source_row": INT, "private": BOOL},
+            "One published report of a cohort (interim, final, pooled …).",
+        ),
+        NodeClass(
+            Label.EVIDENCE, ("civic.eid", "civic.aid", "moa", "cgi"), "biolink:InformationContentEntity",
+            {"name": STR, "source_level": STR, "common_tier": STR, "evidence_type": STR,
+             "direction": STR, "significance": STR, "rating": INT, "nct_ids": STR,
+             "statement": STR, "disease_name": STR, "mapping_precision": STR, "year": INT},
+            "A knowledgebase evidence item or assertion.",
+        ),
+        NodeClass(
+            Label.PUBLICATION, ("pubmed", "doi", "url"), "biolink:Publication",
+            {"name": STR, "year": INT, "url": STR},
+            "A cited source.",
+        ),
+    ]
+}
+
+L = Label
+REL_CLASSES: dict[Rel, RelClass] = {
+    c.rel: c
+    for c in [
+        RelClass(Rel.IN_GENE, ((L.ALTERATION, L.GENE),), "alteration sits in gene"),
+        RelClass(Rel.IS_A, ((L.ALTERATION, L.ALTERATION), (L.TUMOUR_TYPE, L.TUMOUR_TYPE),
+                            (L.DISEASE, L.DISEASE)), "child is a kind of parent"),
+        RelClass(Rel.TARGETS, ((L.DRUG, L.GENE),), "drug acts on the gene product"),
+        RelClass(Rel.INCLUDES, ((L.REGIMEN, L.DRUG),), "regimen contains drug"),
+        RelClass(Rel.PART_OF, ((L.COHORT, L.TRIAL),), "cohort belongs to trial"),
+        RelClass(Rel.TESTS, ((L.COHORT, L.REGIMEN),), "cohort gives regimen"),
+        RelClass(Rel.SELECTS, ((L.COHORT, L.ALTERATION),), "cohort enrols carriers"),
+        RelClass(Rel.ENROLS, ((L.COHORT, L.TUMOUR_TYPE),), "cohort enrols tumour type"),
+        RelClass(Rel.STRATUM_OF, ((L.COHORT, L.COHORT),), "per-histology part of an arm"),
+        RelClass(Rel.OF, ((L.RESULT, L.COHORT),), "report of cohort"),
+        RelClass(Rel.SUPERSEDES, ((L.RESULT, L.RESULT),), "later report of the same patients"),
+        RelClass(Rel.REPORTED_IN, ((L.RESULT, L.PUBLICATION), (L.EVIDENCE, L.PUBLICATION)),
+                 "statement cited from publication"),
+        RelClass(Rel.FOR_ALTERATION, ((L.EVIDENCE, L.ALTERATION),), "evidence about alteration"),
+        RelClass(Rel.FOR_REGIMEN, ((L.EVIDENCE, L.REGIMEN),), "evidence about regimen"),
+        RelClass(Rel.IN_TUMOUR, ((L.EVIDENCE, L.TUMOUR_TYPE),), "evidence in tumour type",
+                 {"mapping_precision": STR}),
+        RelClass(Rel.IN_DISEASE, ((L.EVIDENCE, L.DISEASE),), "evidence in disease as curated"),
+        RelClass(Rel.MAPS_TO, ((L.DISEASE, L.TUMOUR_TYPE),), "disease mapped to OncoTree",
+                 {"mapping_precision": STR}),
+    ]
+}
+
+# ---------------------------------------------------------------- identifier rules
+_SLUG = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+def slug(text: str) -> str:
+    """Lower-case, URL-safe fragment used inside CURIE local ids."""
+    return _SLUG.sub("-", text.strip().lower()).strip("-")
+
+
+def gene_id(hgnc_id: str | None, symbol: str) -> str:
+    return hgnc_id if hgnc_id else f"gene:{symbol}"
+
+
+def alteration_id(key: str) -> str:
+    return f"alt:{key}"
+
+
+def drug_id(ncit: str | None, name: str) -> str:
+    return f"NCIT:{ncit}" if ncit else f"drug:{slug(name)}"
+
+
+def regimen_id(drug_ids: list[str]) -> str:
+    return "regimen:" + "+".join(sorted(set(drug_ids)))
+
+
+def tumour_type_id(code: str) -> str:
+    return f"oncotree:{code}"
+
+
+def trial_id(key: str) -> str:
+    return f"trial:{key}"
+
+
+def cohort_id(key: str) -> str:
+    return f"cohort:{key}"
+
+
+def result_id(key: str) -> str:
+    return f"result:{key}"
+
+
+def publication_id(citation: str) -> str:
+    """`doi:10.x/y` and `pubmed:123` are kept; anything else is treated as a URL."""
+    c = citation.strip()
+    low = c.lower()
+    if low.startswith(("doi:", "pubmed:", "pmid:")):
+        prefix, _, local = c.partition(":")
+        prefix = "pubmed" if prefix.lower() in ("pubmed", "pmid") else "doi"
+        return f"{prefix}:{local.strip()}"
+    return f"url:{c}"
+
+
+ROOT_TUMOUR = tumour_type_id("TISSUE")
+
+
+def prefix_of(curie: str) -> str:
+    return curie.split(":", 1)[0]
+
+
+def label_for_id(curie: str) -> Label | None:
+    """The label an id's prefix implies (None when several labels share it)."""
+    owners = [c.label for c in NODE_CLASSES.values() if prefix_of(curie) in c.id_prefixes]
+    return owners[0] if len(owners) == 1 else None
+
+
+def check_schema() -> list[str]:
+    """Invariants of the schema itself (tested): returns a list of problems, empty when sound."""
+    problems: list[str] = []
+    seen: dict[str, Label] = {}
+    for cls in NODE_CLASSES.values():
+        for p in cls.id_prefixes:
+            if p in seen:
+                problems.append(f"prefix {p} used by {seen[p]} and {cls.label}")
+            seen[p] = cls.label
+        clash = set(cls.properties) & (set(PROVENANCE) | {"id"})
+        if clash:
+            problems.append(f"{cls.label} redeclares reserved properties {clash}")
+    for rc in REL_CLASSES.values():
+        for a, b in rc.pairs:
+            if a not in NODE_CLASSES or b not in NODE_CLASSES:
+                problems.append(f"{rc.rel} names an unknown label")
+    return problems

@@ -1,0 +1,1 @@
+"""Source adapters: each reads one source into validated ``kg.records`` (no store knowledge)."""

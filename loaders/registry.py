@@ -1,0 +1,70 @@
+"""The list of sources a build can use, and where their files are found.
+
+``kg build`` asks the registry for the loaders that are enabled and whose files are present, runs
+them, and passes the records to ``kg.build``. Each entry names its licence so that the README,
+the manifest and the tests can check it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.records import LoadResult
+from loaders.curated import DATA_DIR, CuratedLoader
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    """Snapshots of open sources: $REDISCOVER_SHARED_DATA, else ../shared/data beside the repo."""
+    return Path(os.environ.get("REDISCOVER_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    data_dir: Path = DATA_DIR
+    cohort_tables: tuple[Path, ...] = ()
+    source_dir: Path | None = None  # folder with one sub-folder per source (snapshots/cache)
+    sources: tuple[str, ...] | None = None  # None = every source whose files are present
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    name: str
+    licence: str
+    optional: bool  # True: only when asked for by name (e.g. licence restrictions)
+    available: Callable[[BuildOptions], bool]
+    load: Callable[[BuildOptions], list[LoadResult]]
+    description: str
+
+
+def _curated(opts: BuildOptions) -> list[LoadResult]:
+    return CuratedLoader(opts.data_dir, list(opts.cohort_tables)).load()
+
+
+SOURCES: list[SourceEntry] = [
+    SourceEntry("curated", "CC BY 4.0", False, lambda o: True, _curated,
+                "curated trial-cohort outcomes, trials, drugs, alterations (data/)"),
+]
+
+
+def selected(opts: BuildOptions) -> list[SourceEntry]:
+    """Curated always; others when named, or when present and not optional."""
+    out = []
+    for entry in SOURCES:
+        if entry.name == "curated":
+            out.append(entry)
+        elif opts.sources is not None:
+            if entry.name in opts.sources:
+                out.append(entry)
+        elif not entry.optional and entry.available(opts):
+            out.append(entry)
+    if opts.sources:
+        unknown = set(opts.sources) - {e.name for e in SOURCES}
+        if unknown:
+            raise ValueError(f"unknown source(s): {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(e.name for e in SOURCES)}")
+    return out

@@ -1,0 +1,1 @@
+"""Analyses: pure functions over the graph API (kg.artefact.Artefact) returning DataFrames."""

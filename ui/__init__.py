@@ -1,0 +1,1 @@
+"""Top floor: the `kg` command line and the Streamlit app."""

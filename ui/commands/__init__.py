@@ -1,0 +1,1 @@
+"""Sub-command groups of `kg`; each module exposes ``register(app)``."""
