@@ -96,7 +96,9 @@ def merge_nodes(results: Iterable[LoadResult]) -> tuple[dict[str, Node], list[Is
     return merged, issues
 
 
-def check_edges(nodes: dict[str, Node], results: Iterable[LoadResult]) -> tuple[list[Edge], list[Issue]]:
+def check_edges(
+    nodes: dict[str, Node], results: Iterable[LoadResult]
+) -> tuple[list[Edge], list[Issue]]:
     """Referential integrity: both ends exist and the label pair is allowed for the relation."""
     seen: set[tuple[str, str, str, str]] = set()
     edges: list[Edge] = []

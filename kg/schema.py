@@ -131,7 +131,8 @@ NODE_CLASSES: dict[Label, NodeClass] = {
             "One published report of a cohort (interim, final, pooled …).",
         ),
         NodeClass(
-            Label.EVIDENCE, ("civic.eid", "civic.aid", "moa", "cgi"), "biolink:InformationContentEntity",
+            Label.EVIDENCE, ("civic.eid", "civic.aid", "moa", "cgi"),
+            "biolink:InformationContentEntity",
             {"name": STR, "source_level": STR, "common_tier": STR, "evidence_type": STR,
              "direction": STR, "significance": STR, "rating": INT, "nct_ids": STR,
              "statement": STR, "disease_name": STR, "mapping_precision": STR, "year": INT},

@@ -190,7 +190,8 @@ class CuratedLoader:
                  level=r["level"], protein_change=r["protein_change"])
             if r["gene"]:
                 if r["gene"] not in genes:
-                    issues.append(_issue(path, r, "gene", f"gene '{r['gene']}' is not in genes.csv"))
+                    issues.append(_issue(path, r, "gene",
+                                         f"gene '{r['gene']}' is not in genes.csv"))
                 else:
                     edge(aid, Rel.IN_GENE, genes[r["gene"]])
             if r["parent"]:
@@ -234,7 +235,8 @@ class CuratedLoader:
             ok = False
         if r["tumour_type"] and r["tumour_type"] not in ref.tumour_types:
             issues.append(_issue(path, r, "tumour_type", f"unknown tumour code "
-                                 f"'{r['tumour_type']}' (not an OncoTree code in tumour_types.csv)"))
+                                 f"'{r['tumour_type']}' (not an OncoTree code in "
+                                 "tumour_types.csv)"))
             ok = False
         return ok
 
@@ -249,7 +251,8 @@ class CuratedLoader:
         rid = S.regimen_id([x["id"] for x in drugs])
         drugs.sort(key=lambda x: x["id"])
         node(rid, Label.REGIMEN, name=" + ".join(x["name"] for x in drugs),
-             drug_classes=";".join(sorted({x["drug_class"] for x in drugs})), n_drugs=len(drugs))
+             drug_classes=";".join(sorted({x["drug_class"] for x in drugs if x["drug_class"]})),
+             n_drugs=len(drugs))
         for x in drugs:
             edge(rid, Rel.INCLUDES, x["id"])
         edge(cid, Rel.TESTS, rid)
@@ -274,7 +277,7 @@ class CuratedLoader:
             if not self._check_refs(path, r, ref, issues):
                 continue
             _check_counts(path, r, issues)
-            if not (r["citation"] or r["source_url"]):
+            if not (r["citation"] or r["source_url"] or private):  # private: the file is the source
                 issues.append(_issue(path, r, "citation", "every report needs a citation "
                                      "or a source_url"))
             c = r["cohort_id"]

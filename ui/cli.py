@@ -20,7 +20,6 @@ from rich.table import Table
 from kg.artefact import Artefact, ArtefactMissing, default_root
 from kg.build import build as build_graph
 from kg.errors import ValidationFailed
-from kg.schema import Label
 from loaders.registry import BuildOptions, selected, shared_data_dir
 
 app = typer.Typer(help="Rediscover: drug x alteration x tumour-type evidence graph.",
