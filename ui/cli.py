@@ -25,7 +25,7 @@ from loaders.registry import BuildOptions, selected, shared_data_dir
 app = typer.Typer(help="Rediscover: drug x alteration x tumour-type evidence graph.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ROOT_OPT = typer.Option(None, "--root", help="Build directory (default $REDISCOVER_BUILD_DIR "
                         "or ./build).")
