@@ -1,0 +1,437 @@
+"""Data access the Streamlit pages share: the cached artefact, table builders and links.
+
+Pages stay thin: they read widgets, call these helpers and draw. The helpers that build frames are
+plain functions over the Artefact API (testable without Streamlit); the ``cached_*`` wrappers add
+Streamlit caching keyed on the artefact's path and ``built_at``, so a rebuild (a new path) is
+picked up on the next rerun while repeated renders reuse the frames.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kg.artefact import CURRENT, Artefact, ArtefactMissing, default_root
+from kg.schema import Label, Rel
+from queries.cohorts import cohort_frame, current_results, report_frame
+
+#: (artefact path, built_at): what every cached frame is keyed on.
+Key = tuple[str, str]
+
+COHORT_TIER = "trial cohort"
+AS_OF_STATE = "as_of"
+ALL_YEARS = "all (no cut-off)"
+
+#: One colour per label for the graph explorer and legends.
+LABEL_COLOURS = {
+    Label.GENE: "#1f77b4", Label.ALTERATION: "#ff7f0e", Label.DRUG: "#2ca02c",
+    Label.REGIMEN: "#98df8a", Label.TUMOUR_TYPE: "#d62728", Label.DISEASE: "#ff9896",
+    Label.TRIAL: "#9467bd", Label.COHORT: "#8c564b", Label.RESULT: "#e377c2",
+    Label.EVIDENCE: "#7f7f7f", Label.PUBLICATION: "#bcbd22",
+}
+
+
+# ------------------------------------------------------------------ loading and caching
+def artefact_key(root: Path | None = None) -> Key:
+    """Path and build time of the published graph under ``root`` (cheap: reads the manifest)."""
+    root = root or default_root()
+    link = root / CURRENT
+    manifest = link / "manifest.json"
+    if not manifest.exists():
+        raise ArtefactMissing(f"no built graph under {root}: run `kg build` first "
+                              "(or set REDISCOVER_BUILD_DIR)")
+    built_at = json.loads(manifest.read_text()).get("built_at", "")
+    return str(link.resolve()), built_at
+
+
+@st.cache_resource(show_spinner="Opening the graph …", max_entries=4)
+def _open(path: str, built_at: str) -> Artefact:
+    """One Artefact per published build; ``built_at`` is part of the key on purpose."""
+    return Artefact(Path(path))
+
+
+def artefact(key: Key) -> Artefact:
+    return _open(*key)
+
+
+def page_setup() -> tuple[Key, Artefact] | None:
+    """Key and artefact for a page, or an error box and None when nothing is built yet."""
+    try:
+        key = artefact_key()
+    except ArtefactMissing as exc:
+        st.error(str(exc))
+        return None
+    return key, artefact(key)
+
+
+def as_of() -> int | None:
+    """The year chosen in the sidebar (None = everything known)."""
+    value = st.session_state.get(AS_OF_STATE, ALL_YEARS)
+    return None if value in (None, ALL_YEARS) else int(value)
+
+
+def as_of_note(header: dict) -> str:
+    """What an as_of run left out, so nothing is silently dropped."""
+    if header.get("as_of") is None:
+        return "All reports known to the graph."
+    return (f"As of {header['as_of']}: {header['excluded_after_as_of']} later report(s) and "
+            f"{header['excluded_no_year']} report(s) without a year were left out.")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_years(key: Key) -> list[int]:
+    art = artefact(key)
+    years = pd.concat([art.nodes(Label.RESULT)["year"], art.nodes(Label.EVIDENCE)["year"]])
+    return sorted({int(y) for y in years.dropna()}, reverse=True)
+
+
+# ------------------------------------------------------------------ provenance and links
+def origin(source: object, private: object) -> str:
+    """How a row's origin is shown: committee (private) rows are always marked as such."""
+    src = "" if source is None or pd.isna(source) else str(source)
+    if bool(private) if not pd.isna(private) else False:
+        return f"🔒 private · {src}"
+    return src
+
+
+@functools.lru_cache(maxsize=20_000)
+def link_for(curie: object) -> str | None:
+    """Resolvable web address of a CURIE (pubmed, doi, NCT, CIViC …) via bioregistry."""
+    if curie is None or pd.isna(curie) or not str(curie).strip():
+        return None
+    text = str(curie).strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    if text.upper().startswith("NCT"):
+        text = f"clinicaltrials:{text.upper()}"
+    if text.startswith("url:"):
+        return text[4:]
+    import bioregistry
+
+    prefix, _, local = text.partition(":")
+    return bioregistry.get_iri(prefix, local) if local else None
+
+
+def first_nct(ids: object) -> str | None:
+    """The first ClinicalTrials.gov id in a ``;``-separated list."""
+    if ids is None or pd.isna(ids):
+        return None
+    for part in str(ids).replace(",", ";").split(";"):
+        if part.strip().upper().startswith("NCT"):
+            return part.strip().upper()
+    return None
+
+
+# ------------------------------------------------------------------ hierarchy
+def descendants(art: Artefact, node_id: str) -> set[str]:
+    """The node and everything below it through IS_A (child → parent edges).
+
+    Selecting BRAF V600 therefore also selects BRAF V600E; selecting Lung selects NSCLC.
+    """
+    isa = art.edges(Rel.IS_A)
+    children: dict[str, list[str]] = {}
+    for child, parent in zip(isa["src"], isa["dst"], strict=True):
+        children.setdefault(parent, []).append(child)
+    seen = {node_id}
+    todo = deque([node_id])
+    while todo:
+        for child in children.get(todo.popleft(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def regimens_for(art: Artefact, drug_or_regimen: str) -> set[str]:
+    """A regimen itself, or every regimen that includes a drug."""
+    if art.label_of(drug_or_regimen) == Label.DRUG:
+        inc = art.edges(Rel.INCLUDES)
+        return set(inc.loc[inc["dst"] == drug_or_regimen, "src"])
+    return {drug_or_regimen}
+
+
+def gene_symbols(art: Artefact) -> pd.Series:
+    """Alteration id → gene symbol (IN_GENE), for the gene filter and the table."""
+    e = art.edges(Rel.IN_GENE).drop_duplicates("src")
+    genes = art.nodes(Label.GENE).set_index("id")
+    symbol = genes["symbol"].fillna(genes["name"])
+    return e.set_index("src")["dst"].map(symbol)
+
+
+def options(art: Artefact, *labels: Label) -> dict[str, str]:
+    """id → "name (id)" for the selectboxes, sorted by name."""
+    frames = [art.nodes(label)[["id", "name"]] for label in labels]
+    df = pd.concat(frames).drop_duplicates("id")
+    df = df.assign(name=df["name"].fillna(df["id"]))
+    df = df.sort_values("name", key=lambda s: s.str.lower())
+    return {i: f"{n} ({i})" for i, n in zip(df["id"], df["name"], strict=True)}
+
+
+# ------------------------------------------------------------------ statistics (from libraries)
+def exact_ci(successes: pd.Series, trials: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Clopper–Pearson 95 % interval per row (NaN where counts are missing)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = pd.to_numeric(successes, errors="coerce").astype(float)
+    n = pd.to_numeric(trials, errors="coerce").astype(float)
+    ok = k.notna() & n.notna() & (n > 0)
+    low = pd.Series(float("nan"), index=k.index)
+    high = pd.Series(float("nan"), index=k.index)
+    if ok.any():
+        lo, hi = proportion_confint(k[ok], n[ok], alpha=0.05, method="beta")
+        low[ok], high[ok] = lo, hi
+    return low, high
+
+
+# ------------------------------------------------------------------ evidence table
+EVIDENCE_COLUMNS = [
+    "kind", "id", "origin", "trial_name", "gene", "alteration_name", "regimen_name",
+    "tumour_type_name", "tier", "direction", "year", "n_evaluable", "n_response", "n_benefit",
+    "orr", "orr_ci_low", "orr_ci_high", "outcome", "publication", "publication_link",
+    "nct", "nct_link", "record_link", "source_file", "source_row",
+    # filter keys (ids), kept at the end
+    "trial", "alteration", "regimen", "tumour_type", "private",
+]
+
+
+def cohort_rows(art: Artefact, as_of_year: int | None, current_only: bool = True) -> pd.DataFrame:
+    """Cohort reports (current per cohort by default) in the evidence-table shape."""
+    if current_only:
+        df, _ = current_results(art, as_of_year)
+    else:
+        reports = report_frame(art)
+        if as_of_year is not None:
+            reports = reports[reports["year"].notna() & (reports["year"] <= as_of_year)]
+        df = cohort_frame(art).merge(reports.drop(columns=["name", "private"]), on="cohort")
+    trials = art.nodes(Label.TRIAL).set_index("id")["registry_ids"]
+    genes = gene_symbols(art)
+    out = pd.DataFrame({
+        "kind": "cohort report",
+        "id": df["result"],
+        "origin": [origin(s, p) for s, p in zip(df["result_source"], df["private"], strict=True)],
+        "trial_name": df["trial_name"], "gene": df["alteration"].map(genes),
+        "alteration_name": df["alteration_name"], "regimen_name": df["regimen_name"],
+        "tumour_type_name": df["tumour_type_name"], "tier": COHORT_TIER,
+        "direction": pd.NA, "year": df["year"],
+        "n_evaluable": df["n_evaluable"], "n_response": df["n_response"],
+        "n_benefit": df["n_benefit"],
+        "outcome": df["outcome_call"],
+        "publication": df["citation"],
+        "nct": df["trial"].map(trials).map(first_nct),
+        "record_link": df["source_url"],
+        "source_file": df["source_file"], "source_row": df["source_row"],
+        "trial": df["trial"], "alteration": df["alteration"], "regimen": df["regimen"],
+        "tumour_type": df["tumour_type"], "private": df["private"].fillna(False).astype(bool),
+    })
+    n = pd.to_numeric(out["n_evaluable"], errors="coerce")
+    out["orr"] = pd.to_numeric(out["n_response"], errors="coerce") / n.where(n > 0)
+    out["orr_ci_low"], out["orr_ci_high"] = exact_ci(out["n_response"], out["n_evaluable"])
+    return out
+
+
+def knowledgebase_rows(art: Artefact, as_of_year: int | None) -> pd.DataFrame:
+    """Evidence nodes, one row per (evidence, alteration, regimen, tumour type) they name."""
+    ev = art.nodes(Label.EVIDENCE)
+    if as_of_year is not None:
+        ev = ev[ev["year"].notna() & (ev["year"] <= as_of_year)]
+    if ev.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+
+    def targets(rel: Rel, name: str) -> pd.DataFrame:
+        e = art.edges(rel)
+        return e[["src", "dst"]].rename(columns={"src": "id", "dst": name})
+
+    df = ev.rename(columns={"source": "evidence_source"})
+    for rel, name in ((Rel.FOR_ALTERATION, "alteration"), (Rel.FOR_REGIMEN, "regimen"),
+                      (Rel.IN_TUMOUR, "tumour_type"), (Rel.REPORTED_IN, "publication")):
+        df = df.merge(targets(rel, name), on="id", how="left")
+    names = art.all_nodes["name"]
+    out = pd.DataFrame({
+        "kind": "knowledgebase evidence",
+        "id": df["id"], "origin": df["evidence_source"].astype("string"),
+        "trial_name": pd.NA, "gene": df["alteration"].map(gene_symbols(art)),
+        "alteration_name": df["alteration"].map(names), "regimen_name": df["regimen"].map(names),
+        "tumour_type_name": df["tumour_type"].map(names).fillna(df["disease_name"]),
+        "tier": df["common_tier"], "direction": df["direction"], "year": df["year"],
+        "n_evaluable": pd.NA, "n_response": pd.NA, "n_benefit": pd.NA,
+        "orr": float("nan"), "orr_ci_low": float("nan"), "orr_ci_high": float("nan"),
+        "outcome": df["significance"], "publication": df["publication"],
+        "nct": df["nct_ids"].map(first_nct), "record_link": df["id"].map(link_for),
+        "source_file": pd.NA, "source_row": pd.NA,
+        "trial": pd.NA, "alteration": df["alteration"], "regimen": df["regimen"],
+        "tumour_type": df["tumour_type"], "private": False,
+    })
+    return out
+
+
+def add_links(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(publication_link=df["publication"].map(link_for),
+                     nct_link=df["nct"].map(link_for))[EVIDENCE_COLUMNS]
+
+
+def evidence_table(art: Artefact, as_of_year: int | None, current_only: bool = True
+                   ) -> pd.DataFrame:
+    frames = [cohort_rows(art, as_of_year, current_only), knowledgebase_rows(art, as_of_year)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    return add_links(pd.concat(frames, ignore_index=True))
+
+
+@st.cache_data(show_spinner="Collecting evidence …", max_entries=16)
+def cached_evidence_table(key: Key, as_of_year: int | None, current_only: bool) -> pd.DataFrame:
+    return evidence_table(artefact(key), as_of_year, current_only)
+
+
+def filter_evidence(df: pd.DataFrame, art: Artefact, *, gene: str | None = None,
+                    alteration: str | None = None, drug_or_regimen: str | None = None,
+                    tumour_type: str | None = None, trials: Iterable[str] = (),
+                    tiers: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows matching every given filter; alteration and tumour type include their sub-types."""
+    keep = pd.Series(True, index=df.index)
+    if gene:
+        keep &= df["gene"] == gene
+    if alteration:
+        keep &= df["alteration"].isin(descendants(art, alteration))
+    if drug_or_regimen:
+        keep &= df["regimen"].isin(regimens_for(art, drug_or_regimen))
+    if tumour_type:
+        keep &= df["tumour_type"].isin(descendants(art, tumour_type))
+    trials = list(trials)
+    if trials:
+        keep &= df["trial"].isin(trials)
+    tiers = list(tiers)
+    if tiers:
+        keep &= df["tier"].isin(tiers)
+    return df[keep].drop_duplicates("id").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ overview
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_current(key: Key, as_of_year: int | None) -> tuple[pd.DataFrame, dict]:
+    return current_results(artefact(key), as_of_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_stats(key: Key) -> dict:
+    from queries.summary import graph_stats
+
+    return graph_stats(artefact(key))
+
+
+def response_rates(current: pd.DataFrame) -> pd.DataFrame:
+    """Per-cohort response rate with exact CI, for the by-trial comparison chart."""
+    df = current[current["n_evaluable"].fillna(0) > 0].copy()
+    df = df[df["n_response"].notna()]
+    df["orr"] = df["n_response"].astype(float) / df["n_evaluable"].astype(float)
+    df["ci_low"], df["ci_high"] = exact_ci(df["n_response"], df["n_evaluable"])
+    df["cohort_label"] = (df["regimen_name"].fillna("?") + " · " + df["alteration_name"].fillna("?")
+                          + " · " + df["tumour_type_name"].fillna("?") + " · "
+                          + df["arm"].fillna(""))
+    df["origin"] = [origin(s, p) for s, p in zip(df["result_source"], df["private"], strict=True)]
+    return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
+
+
+def sources_frame(manifest: dict) -> pd.DataFrame:
+    rows = []
+    for s in manifest.get("sources", []):
+        rows.append({
+            "source": s.get("name"), "version": s.get("version"),
+            "licence": s.get("licence"), "citation": s.get("citation"),
+            "private": bool(s.get("private")),
+            "files": "; ".join(f.get("path", "") for f in s.get("files", [])),
+            "nodes": s.get("node_count"), "edges": s.get("edge_count"),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ graph neighbourhood
+def search_nodes(art: Artefact, text: str, limit: int = 200) -> pd.DataFrame:
+    """Nodes whose id or name contains ``text`` (case-insensitive), exact matches first."""
+    nodes = art.all_nodes
+    if not text.strip():
+        return nodes.head(limit)
+    t = text.strip().lower()
+    name = nodes["name"].fillna("").str.lower()
+    ident = nodes["id"].str.lower()
+    hit = name.str.contains(t, regex=False) | ident.str.contains(t, regex=False)
+    found = nodes[hit].assign(_exact=(name[hit] == t) | (ident[hit] == t))
+    return found.sort_values(["_exact", "name"], ascending=[False, True]).drop(
+        columns="_exact").head(limit)
+
+
+def neighbourhood(art: Artefact, centre: str, depth: int = 1, rels: Iterable[str] = (),
+                  max_nodes: int = 150) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Nodes and edges within ``depth`` steps of ``centre`` over the chosen relations.
+
+    Returns (nodes, edges, total_found): when more than ``max_nodes`` nodes are reachable the
+    closest ones are kept (breadth first) and ``total_found`` says how many there were.
+    """
+    edges = art.all_edges
+    rels = list(rels)
+    if rels:
+        edges = edges[edges["rel"].isin(rels)]
+    hops = {centre: 0}
+    frontier = {centre}
+    for step in range(1, depth + 1):
+        touching = edges[edges["src"].isin(frontier) | edges["dst"].isin(frontier)]
+        nxt = (set(touching["src"]) | set(touching["dst"])) - set(hops)
+        for n in nxt:
+            hops[n] = step
+        frontier = nxt
+        if not frontier:
+            break
+    total = len(hops)
+    ordered = sorted(hops, key=lambda n: (hops[n], n))[:max_nodes]
+    kept = set(ordered)
+    info = art.all_nodes.reindex(ordered)[["label", "name", "source"]]
+    node_df = info.assign(id=ordered, hops=[hops[n] for n in ordered]).reset_index(drop=True)
+    private = _private_ids(art)
+    node_df["private"] = node_df["id"].isin(private)
+    edge_df = edges[edges["src"].isin(kept) & edges["dst"].isin(kept)].reset_index(drop=True)
+    return node_df[["id", "label", "name", "hops", "source", "private"]], edge_df, total
+
+
+def _private_ids(art: Artefact) -> set[str]:
+    out: set[str] = set()
+    for label in (Label.COHORT, Label.RESULT):
+        df = art.nodes(label)
+        out |= set(df.loc[df["private"].fillna(False).astype(bool), "id"])
+    return out
+
+
+def network_html(nodes: pd.DataFrame, edges: pd.DataFrame, height_px: int = 620) -> str:
+    """A self-contained pyvis page (vis-network inlined, works offline).
+
+    Labels and titles go in as data: pyvis JSON-encodes them (``<`` becomes ``\\u003c``) and
+    vis-network draws labels on a canvas and tooltips as text, so no markup from data runs.
+    Nothing from data goes into ``heading`` (pyvis does not escape it).
+    """
+    from pyvis.network import Network
+
+    net = Network(height=f"{height_px}px", width="100%", directed=True,
+                  cdn_resources="in_line", bgcolor="#ffffff")
+    for row in nodes.itertuples(index=False):
+        name = row.name if isinstance(row.name, str) and row.name else row.id
+        label = name if len(name) <= 40 else name[:37] + "…"
+        tip = f"{row.label}: {name}\nid: {row.id}\nsource: {row.source}"
+        if row.private:
+            tip += "\nprivate committee data"
+        net.add_node(row.id, label=label, title=tip,
+                     color=LABEL_COLOURS.get(row.label, "#999999"),
+                     size=22 if row.hops == 0 else 12,
+                     shape="diamond" if row.private else "dot")
+    for row in edges.itertuples(index=False):
+        net.add_edge(row.src, row.dst, title=row.rel, label=row.rel, arrows="to",
+                     font={"size": 9})
+    net.set_options(json.dumps({
+        "physics": {"stabilization": {"iterations": 150}},
+        "interaction": {"hover": True, "navigationButtons": False},
+    }))
+    return net.generate_html()
