@@ -1,0 +1,168 @@
+"""Every Streamlit page, driven through streamlit.testing's AppTest on a real built graph.
+
+The graph is the mini fixture plus a committee (private) cohort table whose arm name carries
+markup. Expected row counts are worked out by hand from tests/fixtures/mini/cohorts.csv and
+tests/fixtures/ui/committee_cohorts.csv:
+
+current reports: DRUP nivolumab MSI-H (2023 final), VE-BASKET BRAF V600 mixed, CRC, NSCLC,
+committee BRAF V600E CRC (2024) = 5 rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, MINI, build_from
+from streamlit.testing.v1 import AppTest
+
+from kg.artefact import Artefact
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+COMMITTEE = FIXTURES / "ui" / "committee_cohorts.csv"
+MARKUP = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def ui_artefact(tmp_path_factory) -> Artefact:
+    return build_from(MINI, tmp_path_factory.mktemp("ui"), cohort_tables=[COMMITTEE])
+
+
+@pytest.fixture
+def app(ui_artefact, monkeypatch) -> AppTest:
+    monkeypatch.setenv("REDISCOVER_BUILD_DIR", str(ui_artefact.path.parent.parent))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame(at: AppTest, index: int = 0):
+    return at.dataframe[index].value
+
+
+def evidence_rows(at: AppTest) -> int:
+    return len(frame(at))
+
+
+# ---------------------------------------------------------------- overview
+def test_overview_counts_and_private_label(app):
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Trials"] == "2"
+    assert metrics["Cohorts"] == "6"
+    assert metrics["Reports"] == "6"
+    assert metrics["Cohorts with a current report"] == "5"
+    by_trial = frame(app, 0)
+    assert "🔒 private · committee:committee_cohorts.csv" in set(by_trial["source"])
+    assert any("private" in i.value for i in app.info)
+
+
+def test_overview_rate_chart_follows_trial_filter(app):
+    rates = frame(app, 3)
+    # CRC 0/10, NSCLC 8/19, DRUP 12/28, committee 2/8 (the mixed VE arm has no counts)
+    assert len(rates) == 4
+    drup = rates[rates["n_evaluable"] == 28].iloc[0]
+    assert drup["orr"] == pytest.approx(12 / 28)
+    assert drup["ci_low"] == pytest.approx(0.2446, abs=1e-3)  # Clopper-Pearson 12/28
+    app.multiselect(key="overview_trials").set_value(["VE-BASKET"]).run()
+    assert len(frame(app, 3)) == 2
+
+
+def test_overview_as_of_changes_counts(app):
+    app.selectbox(key="as_of").set_value(2019).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Cohorts with a current report"] == "4"  # committee 2024 row not yet known
+    rates = frame(app, 3)
+    drup = rates[rates["trial_name"] == "Drug Rediscovery Protocol"]
+    assert list(drup["n_evaluable"]) == [10]  # the 2019 interim, not the 2023 final
+    assert any("As of 2019" in c.value for c in app.caption)
+
+
+def test_overview_lists_sources_and_oncotree_licence(app):
+    sources = frame(app, 4)
+    assert set(sources["source"]) == {"curated", "committee:committee_cohorts.csv"}
+    assert any("CC BY 4.0" in m.value and "OncoTree" in m.value for m in app.markdown)
+
+
+# ---------------------------------------------------------------- evidence browser
+def test_evidence_filters_change_rows(app):
+    at = open_page(app, "evidence")
+    assert evidence_rows(at) == 5
+    at.multiselect(key="ev_trials").set_value(["trial:DRUP"]).run()
+    assert evidence_rows(at) == 2
+    at.multiselect(key="ev_trials").set_value([]).run()
+    at.selectbox(key="ev_gene").set_value("BRAF").run()
+    assert evidence_rows(at) == 4
+    at.selectbox(key="ev_gene").set_value(None).run()
+    at.selectbox(key="ev_drug").set_value("NCIT:C68814").run()  # nivolumab
+    assert evidence_rows(at) == 1
+
+
+def test_evidence_alteration_hierarchy(app):
+    at = open_page(app, "evidence")
+    at.selectbox(key="ev_alteration").set_value("alt:BRAF:V600").run()
+    rows = frame(at)
+    assert len(rows) == 4  # three VE-BASKET rows + the committee V600E row below V600
+    at.selectbox(key="ev_alteration").set_value("alt:BRAF:V600E").run()
+    assert list(frame(at)["id"]) == ["result:DRUP:committee-vemurafenib-braf-v600e:coadread@2024"]
+
+
+def test_evidence_tumour_hierarchy_and_superseded(app):
+    at = open_page(app, "evidence")
+    at.selectbox(key="ev_tumour").set_value("oncotree:BOWEL").run()
+    assert evidence_rows(at) == 2  # VE-BASKET CRC + committee CRC
+    at.selectbox(key="ev_tumour").set_value(None).run()
+    at.toggle(key="ev_current").set_value(False).run()
+    assert evidence_rows(at) == 6  # the DRUP 2019 interim comes back
+
+
+def test_evidence_rows_are_traceable_and_private_marked(app):
+    at = open_page(app, "evidence")
+    rows = frame(at).set_index("id")
+    vem = rows.loc["result:VE-BASKET:vemurafenib-braf-v600:nsclc@2015"]
+    assert vem["source_file"] == "tests/fixtures/mini/cohorts.csv"
+    assert vem["source_row"] == 3
+    assert vem["publication_link"] == "https://doi.org/10.1056/NEJMoa1502309"
+    assert vem["nct_link"].endswith("NCT01524978")
+    committee = rows.loc["result:DRUP:committee-vemurafenib-braf-v600e:coadread@2024"]
+    assert committee["origin"] == "🔒 private · committee:committee_cohorts.csv"
+    assert committee["orr"] == pytest.approx(0.25)
+    csv = at.get("download_button")[0]
+    assert csv is not None
+
+
+# ---------------------------------------------------------------- graph explorer
+def test_graph_neighbourhood_depth_relations_and_cap(app):
+    at = open_page(app, "graph")
+    at.text_input(key="gx_query").set_value("BRAF V600").run()
+    at.selectbox(key="gx_node").set_value("alt:BRAF:V600").run()
+    one = len(frame(at))
+    # V600 itself, gene, V600E, BRAF mutation, 4 cohorts selecting it
+    assert one == 8
+    at.slider(key="gx_depth").set_value(2).run()
+    assert len(frame(at)) > one
+    at.multiselect(key="gx_rels").set_value(["IS_A"]).run()
+    assert set(frame(at)["id"]) == {"alt:BRAF:V600", "alt:BRAF:V600E", "alt:BRAF:mutation",
+                                    "alt:BRAF"}
+    at.multiselect(key="gx_rels").set_value([]).run()
+    at.number_input(key="gx_max").set_value(10).run()
+    assert len(frame(at)) == 10
+    assert any("showing the 10 closest" in w.value for w in at.warning)
+
+
+def test_graph_shows_private_node_label_as_text(app):
+    at = open_page(app, "graph")
+    at.text_input(key="gx_query").set_value("committee").run()
+    at.selectbox(key="gx_node").set_value(
+        "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread").run()
+    props = at.table[0].value
+    assert MARKUP in " ".join(map(str, props["value"]))
+    nodes = frame(at)
+    assert nodes.set_index("id").loc[
+        "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread", "private"]
