@@ -1,0 +1,313 @@
+"""Neo4j store: a batched, idempotent load of the artefact into any Neo4j 5 server.
+
+Order: uniqueness constraints on ``id`` for every label (so MERGE and MATCH are index lookups),
+then nodes label by label, then edges relation by relation, in ``UNWIND $rows`` batches. A label
+or relation that is still empty on the server is loaded with CREATE (measured faster, see
+bench/neo4j_load.py); anything already holding rows, and every retried batch, uses MERGE on ``id``
+(edges: on their ends plus ``source``, the build's own edge key), so the load converges from any
+partial state a killed client or server left behind. Finally rows the artefact no longer has are
+pruned and the counts per label and relation are checked against the manifest.
+
+Private Cohort/Result nodes, and every edge touching them, are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+from kg.artefact import Artefact
+from kg.schema import NODE_CLASSES, REL_CLASSES, Label, Rel
+from kg.stores.selection import GraphTables, graph_tables
+
+DEFAULT_BATCH = 10_000
+Progress = Callable[[str, int], None]
+
+
+class LoadMismatch(RuntimeError):
+    """Counts on the server differ from the artefact after loading."""
+
+
+@dataclass
+class LoadReport:
+    uri: str
+    include_private: bool
+    rows: int = 0
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)
+    pruned: dict[str, int] = field(default_factory=dict)
+    retries: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    left_out_private: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("inf")
+
+
+def connection_from_env(uri: str | None = None, user: str | None = None,
+                        password: str | None = None) -> tuple[str, tuple[str, str] | None]:
+    """URI and auth from arguments, else NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD.
+
+    No user means no auth (the local development server runs without it)."""
+    uri = uri or os.environ.get("NEO4J_URI")
+    if not uri:
+        raise ValueError("no Neo4j URI: pass --uri, set NEO4J_URI, or run `kg neo4j start`")
+    user = user or os.environ.get("NEO4J_USER")
+    password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+    return uri, ((user, password or "") if user else None)
+
+
+def driver_for(uri: str, auth: tuple[str, str] | None = None):
+    from neo4j import GraphDatabase
+
+    return GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=30.0,
+                                notifications_min_severity="OFF")
+
+
+# ----------------------------------------------------------------------------- Cypher texts
+def constraint_statements() -> list[str]:
+    return [f"CREATE CONSTRAINT rediscover_{label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODE_CLASSES]
+
+
+def node_statement(label: Label, create: bool) -> str:
+    if create:
+        return f"UNWIND $rows AS r CREATE (n:{label}) SET n = r"
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n = r"
+
+
+def edge_statement(rel: Rel, src: Label, dst: Label, create: bool) -> str:
+    ends = f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+    if create:
+        return ends + f"CREATE (a)-[e:{rel}]->(b) SET e = r.props"
+    return ends + f"MERGE (a)-[e:{rel} {{source: r.props.source}}]->(b) SET e = r.props"
+
+
+# ----------------------------------------------------------------------------- rows
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Python-native rows without missing values (a missing property is simply absent)."""
+    if df.empty:
+        return []
+    rows = pa.Table.from_pandas(df, preserve_index=False).to_pylist()
+    return [{k: v for k, v in row.items() if v is not None} for row in rows]
+
+
+def node_rows(df: pd.DataFrame) -> list[dict]:
+    return _records(df)
+
+
+def edge_rows(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for row in _records(df):
+        src, dst = row.pop("src"), row.pop("dst")
+        row.pop("src_label", None)
+        row.pop("dst_label", None)
+        out.append({"src": src, "dst": dst, "props": row})
+    return out
+
+
+def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+# ----------------------------------------------------------------------------- loading
+@dataclass
+class _Task:
+    name: str
+    kind: str  # "node" | "edge"
+    rows: list[dict]
+    label: Label | None = None
+    rel: Rel | None = None
+    pair: tuple[Label, Label] | None = None
+
+
+class Neo4jLoader:
+    """One load of one artefact into one database (``database=None``: the server default)."""
+
+    def __init__(self, driver, database: str | None = None, batch_size: int = DEFAULT_BATCH,
+                 workers: int = 2, mode: str = "auto", max_attempts: int = 5,
+                 progress: Progress | None = None):
+        if mode not in ("auto", "merge", "create"):
+            raise ValueError("mode must be auto, merge or create")
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.workers = max(1, workers)
+        self.mode = mode
+        self.max_attempts = max_attempts
+        self.progress = progress or (lambda _name, _n: None)
+        self.retries = 0
+
+    # -- plumbing
+    def _session(self):
+        return self.driver.session(database=self.database)
+
+    def _write(self, query: str, **params) -> list:
+        def work(tx):
+            return list(tx.run(query, **params))
+
+        with self._session() as s:
+            return s.execute_write(work)
+
+    def _read(self, query: str, **params) -> list:
+        def work(tx):
+            return list(tx.run(query, **params))
+
+        with self._session() as s:
+            return s.execute_read(work)
+
+    def _with_retry(self, fn: Callable[[bool], None], create: bool) -> None:
+        """Run a batch; on a lost connection retry it with MERGE (its first try may have
+        committed) after a short back-off. Transient errors inside a transaction are already
+        retried by the driver's execute_write."""
+        from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+
+        delay = 0.5
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                fn(create if attempt == 1 else False)
+                return
+            except (ServiceUnavailable, SessionExpired, ConstraintError):
+                if attempt == self.max_attempts:
+                    raise
+                self.retries += 1
+                time.sleep(delay)
+                delay = min(delay * 2, 8.0)
+
+    # -- steps
+    def ensure_constraints(self) -> None:
+        for statement in constraint_statements():
+            self._write(statement)
+        self._write("CALL db.awaitIndexes(300)")
+
+    def server_counts(self) -> dict[str, dict[str, int]]:
+        nodes = {str(label): self._read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]
+                 for label in NODE_CLASSES}
+        edges = {str(rel): self._read(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c")[0]["c"]
+                 for rel in REL_CLASSES}
+        return {"nodes": nodes, "edges": edges}
+
+    def _run_tasks(self, tasks: list[_Task], existing: dict[str, int], modes: dict) -> None:
+        def run(task: _Task) -> None:
+            create = self.mode == "create" or (self.mode == "auto" and existing[task.name] == 0)
+            modes[task.name] = "create" if create else "merge"
+            for batch in _batches(task.rows, self.batch_size):
+                if task.kind == "node":
+                    def fn(c, b=batch):
+                        self._write(node_statement(task.label, c), rows=b)
+                else:
+                    def fn(c, b=batch):
+                        self._write(edge_statement(task.rel, *task.pair, c), rows=b)
+                self._with_retry(fn, create)
+                self.progress(task.name, len(batch))
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            for future in [pool.submit(run, t) for t in tasks]:
+                future.result()
+
+    def prune(self, tables: GraphTables) -> dict[str, int]:
+        """Delete what the artefact no longer has (and any duplicate edge a retried CREATE
+        batch may have left), so that counts converge to the artefact's."""
+        pruned: dict[str, int] = {}
+        for rel in REL_CLASSES:
+            n = self._write(f"MATCH (a)-[e:{rel}]->(b) WITH a, b, e.source AS s, collect(e) AS es "
+                            "WHERE size(es) > 1 UNWIND tail(es) AS x DELETE x "
+                            "RETURN count(x) AS c")[0]["c"]
+            df = tables.edges[rel]
+            want = set(zip(df["src"], df["dst"], df["source"], strict=True))
+            have = self._read(f"MATCH (a)-[e:{rel}]->(b) RETURN a.id AS s, b.id AS d, "
+                              "e.source AS src, elementId(e) AS eid")
+            stale = [r["eid"] for r in have if (r["s"], r["d"], r["src"]) not in want]
+            for batch in _batches(stale, self.batch_size):
+                self._write("UNWIND $ids AS i MATCH ()-[e]->() WHERE elementId(e) = i DELETE e",
+                            ids=batch)
+            if n or stale:
+                pruned[str(rel)] = n + len(stale)
+        for label in NODE_CLASSES:
+            want = set(tables.nodes[label]["id"])
+            have = self._read(f"MATCH (n:{label}) RETURN n.id AS id")
+            stale = [r["id"] for r in have if r["id"] not in want]
+            for batch in _batches(stale, self.batch_size):
+                self._write(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n",
+                            ids=batch)
+            if stale:
+                pruned[str(label)] = len(stale)
+        return pruned
+
+    def load(self, art: Artefact, include_private: bool = False, uri: str = "") -> LoadReport:
+        started = time.perf_counter()
+        report = LoadReport(uri, include_private)
+        tables = graph_tables(art, include_private=include_private)
+        report.left_out_private = tables.left_out
+        report.rows = tables.total_rows
+
+        t = time.perf_counter()
+        self.ensure_constraints()
+        report.phases["constraints"] = time.perf_counter() - t
+
+        existing = self.server_counts()
+        node_tasks = [_Task(str(label), "node", node_rows(df), label=label)
+                      for label, df in tables.nodes.items() if len(df)]
+        edge_tasks = []
+        for rel, df in tables.edges.items():
+            for a, b in REL_CLASSES[rel].pairs:
+                part = df[(df["src_label"] == str(a)) & (df["dst_label"] == str(b))]
+                if len(part):
+                    edge_tasks.append(_Task(str(rel), "edge", edge_rows(part), rel=rel,
+                                            pair=(a, b)))
+        flat = {**existing["nodes"], **existing["edges"]}
+        t = time.perf_counter()
+        self._run_tasks(node_tasks, flat, report.modes)
+        report.phases["nodes"] = time.perf_counter() - t
+        t = time.perf_counter()
+        # Edge tasks of one relation with several label pairs share the relation's count:
+        # CREATE only when the whole relation was empty before this load.
+        self._run_tasks(edge_tasks, flat, report.modes)
+        report.phases["edges"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        report.pruned = self.prune(tables)
+        report.phases["prune"] = time.perf_counter() - t
+        report.counts = self.server_counts()
+        report.retries = self.retries
+        report.seconds = time.perf_counter() - started
+        expected = tables.counts()
+        if report.counts != expected:
+            diff = {f"{kind}.{k}": (report.counts[kind][k], v)
+                    for kind in expected for k, v in expected[kind].items()
+                    if report.counts[kind].get(k) != v}
+            raise LoadMismatch(f"counts on the server differ from the artefact "
+                               f"(server, expected): {diff}")
+        return report
+
+
+def load_artefact(art: Artefact, uri: str, auth: tuple[str, str] | None = None,
+                  include_private: bool = False, **options) -> LoadReport:
+    """Load ``art`` into the server at ``uri``; raises LoadMismatch if counts do not verify."""
+    with driver_for(uri, auth) as driver:
+        driver.verify_connectivity()
+        database = options.pop("database", None)
+        loader = Neo4jLoader(driver, database=database, **options)
+        return loader.load(art, include_private=include_private, uri=uri)
+
+
+def clear_graph(uri: str, auth: tuple[str, str] | None = None, database: str | None = None,
+                batch_size: int = DEFAULT_BATCH) -> None:
+    """Delete every node of the schema's labels (tests and benchmarks start from empty)."""
+    with driver_for(uri, auth) as driver:
+        for label in NODE_CLASSES:
+            while True:
+                records, _, _ = driver.execute_query(
+                    f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+                    n=batch_size, database_=database)
+                if records[0]["c"] == 0:
+                    break

@@ -1,0 +1,36 @@
+package org.rediscover.neo4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilders;
+
+/**
+ * Runs an embedded Neo4j 5 (community, from the test harness) with only Bolt on 127.0.0.1:port.
+ *
+ * Why a harness and not a server package: Debian has none and Docker is not available; Maven
+ * Central has the harness. The HTTP server is disabled; auth is off (local development only).
+ * Usage: Launcher PORT [WORKDIR]. Prints "BOLT bolt://127.0.0.1:PORT" once Bolt is listening and
+ * runs until killed; a shutdown hook closes the database cleanly on SIGTERM.
+ */
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 7687;
+        Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("rediscover-neo4j");
+        Files.createDirectories(work);
+        Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
+                .withDisabledServer()
+                .withConfig(BoltConnector.enabled, true)
+                .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(neo4j::close));
+        System.out.println("BOLT bolt://127.0.0.1:" + port);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
