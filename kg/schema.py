@@ -100,12 +100,14 @@ NODE_CLASSES: dict[Label, NodeClass] = {
         NodeClass(
             Label.TUMOUR_TYPE, ("oncotree",), "biolink:Disease",
             {"name": STR, "main_type": STR, "tissue": STR, "level": INT, "nci": STR,
-             "umls": STR, "history": STR},
+             "umls": STR, "history": STR, "precursors": STR, "revocations": STR,
+             "icdo_topography": STR, "icdo_morphology": STR, "hemonc": STR},
             "An OncoTree node; oncotree:TISSUE is the root (any tumour type).",
         ),
         NodeClass(
             Label.DISEASE, ("DOID",), "biolink:Disease",
-            {"name": STR, "nci": STR, "mapping_precision": STR},
+            {"name": STR, "nci": STR, "mapping_precision": STR, "alt_ids": STR,
+             "umls": STR, "oncotree": STR},
             "A Disease Ontology term used by evidence, mapped to OncoTree through MAPS_TO.",
         ),
         NodeClass(
