@@ -1,0 +1,114 @@
+"""`kg sparql "<query>" | @name`: SPARQL over the graph exported as RDF.
+
+By default the query runs on a read-only Oxigraph store kept next to the published artefact
+(built on first use: a build never changes after publishing, so the store never goes stale).
+``--file`` queries an RDF export instead. ``@name`` runs queries/sparql/<name>.rq; ``$name``
+variables in a query are parameters, bound with ``--param name=value``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+SPARQL_DIR = Path(__file__).resolve().parents[2] / "queries" / "sparql"
+
+console = Console()
+err = Console(stderr=True)
+
+
+def named_queries() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(SPARQL_DIR.glob("*.rq"))}
+
+
+def resolve_query(text: str) -> str:
+    """A query text, or ``@name`` of a file in queries/sparql/."""
+    if not text.startswith("@"):
+        return text
+    known = named_queries()
+    name = text[1:]
+    if name not in known:
+        raise KeyError(f"no query named {name!r}; known: {', '.join(known) or 'none'}")
+    return known[name].read_text()
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--param {pair!r}: write name=value")
+        params[name] = value
+    return params
+
+
+def sparql_command(
+    query: str = typer.Argument(None, help="A SPARQL SELECT, or @name of a query in "
+                                "queries/sparql/ (see --list)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Bind $name in the query: "
+                                    "name=value (repeatable)."),
+    file: Path | None = typer.Option(None, "--file", help="Query this RDF export (.ttl/.nt/"
+                                     ".jsonld) instead of the published build."),
+    include_private: bool = typer.Option(False, "--include-private", help="Query a graph that "
+                                         "includes committee cohorts marked private."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    limit: int = typer.Option(500, "--limit", help="Rows shown in table format."),
+    show_list: bool = typer.Option(False, "--list", help="List the named queries and exit."),
+    root: Path | None = typer.Option(None, "--root", help="Build directory."),
+) -> None:
+    """Run a SPARQL SELECT over the RDF graph."""
+    from kg.stores import rdf
+
+    if show_list:
+        for name, path in named_queries().items():
+            first = path.read_text().splitlines()[0].lstrip("# ").strip()
+            console.print(f"@{name}\t{first}")
+        return
+    if not query:
+        err.print("[red]Give a query or @name (see --list).[/red]")
+        raise typer.Exit(2)
+    try:
+        text = resolve_query(query)
+        params = parse_params(param)
+    except (KeyError, ValueError) as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+    if file is not None:
+        if not file.exists():
+            err.print(f"[red]No such file: {file}[/red]")
+            raise typer.Exit(2)
+        graph = rdf.parse(file)
+    else:
+        from ui.cli import open_artefact
+
+        graph = rdf.cached_graph(open_artefact(root), include_private)
+    try:
+        df = rdf.select(graph, text, params)
+    except Exception as exc:  # parser and engine errors come in several types
+        err.print(f"[red]SPARQL error: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    _print(df, fmt, limit)
+
+
+def _print(df: pd.DataFrame, fmt: str, limit: int) -> None:
+    if fmt == "csv":
+        print(df.to_csv(index=False), end="")
+    elif fmt == "json":
+        print(json.dumps(df.astype(object).where(df.notna(), None).to_dict("records"),
+                         default=str, indent=1))
+    else:
+        t = Table(title=f"{len(df)} rows")
+        for col in df.columns:
+            t.add_column(str(col))
+        for row in df.head(limit).itertuples(index=False):
+            t.add_row(*["" if pd.isna(v) else str(v) for v in row])
+        console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sparql")(sparql_command)
