@@ -38,7 +38,7 @@ def app(ui_artefact, monkeypatch) -> AppTest:
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -166,3 +166,14 @@ def test_graph_shows_private_node_label_as_text(app):
     nodes = frame(at)
     assert nodes.set_index("id").loc[
         "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread", "private"]
+
+
+def test_evidence_row_details_show_source_and_markup_as_text(app):
+    at = open_page(app, "evidence")
+    at.selectbox(key="ev_detail").set_value(
+        "result:DRUP:committee-vemurafenib-braf-v600e:coadread@2024").run()
+    details = at.table[0].value["value"].to_dict()
+    assert details["source_file"] == "tests/fixtures/ui/committee_cohorts.csv"
+    assert details["source_row"] == "2"
+    assert details["n_response"] == "2" and details["n_evaluable"] == "8"
+    assert details["name"] == "<script>alert(1)</script> vemurafenib CRC"

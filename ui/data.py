@@ -191,7 +191,7 @@ def exact_ci(successes: pd.Series, trials: pd.Series) -> tuple[pd.Series, pd.Ser
 
 # ------------------------------------------------------------------ evidence table
 EVIDENCE_COLUMNS = [
-    "kind", "id", "origin", "trial_name", "gene", "alteration_name", "regimen_name",
+    "kind", "id", "name", "origin", "trial_name", "gene", "alteration_name", "regimen_name",
     "tumour_type_name", "tier", "direction", "year", "n_evaluable", "n_response", "n_benefit",
     "orr", "orr_ci_low", "orr_ci_high", "outcome", "publication", "publication_link",
     "nct", "nct_link", "record_link", "source_file", "source_row",
@@ -213,7 +213,7 @@ def cohort_rows(art: Artefact, as_of_year: int | None, current_only: bool = True
     genes = gene_symbols(art)
     out = pd.DataFrame({
         "kind": "cohort report",
-        "id": df["result"],
+        "id": df["result"], "name": df["arm"],
         "origin": [origin(s, p) for s, p in zip(df["result_source"], df["private"], strict=True)],
         "trial_name": df["trial_name"], "gene": df["alteration"].map(genes),
         "alteration_name": df["alteration_name"], "regimen_name": df["regimen_name"],
@@ -254,7 +254,7 @@ def knowledgebase_rows(art: Artefact, as_of_year: int | None) -> pd.DataFrame:
     names = art.all_nodes["name"]
     out = pd.DataFrame({
         "kind": "knowledgebase evidence",
-        "id": df["id"], "origin": df["evidence_source"].astype("string"),
+        "id": df["id"], "name": df["name"], "origin": df["evidence_source"].astype("string"),
         "trial_name": pd.NA, "gene": df["alteration"].map(gene_symbols(art)),
         "alteration_name": df["alteration"].map(names), "regimen_name": df["regimen"].map(names),
         "tumour_type_name": df["tumour_type"].map(names).fillna(df["disease_name"]),
@@ -419,7 +419,7 @@ def network_html(nodes: pd.DataFrame, edges: pd.DataFrame, height_px: int = 620)
                   cdn_resources="in_line", bgcolor="#ffffff")
     for row in nodes.itertuples(index=False):
         name = row.name if isinstance(row.name, str) and row.name else row.id
-        label = name if len(name) <= 40 else name[:37] + "…"
+        label = name if len(name) <= 60 else name[:57] + "…"
         tip = f"{row.label}: {name}\nid: {row.id}\nsource: {row.source}"
         if row.private:
             tip += "\nprivate committee data"

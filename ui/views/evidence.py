@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from kg.schema import Label
@@ -17,6 +18,10 @@ as_of = data.as_of()
 current_only = st.toggle("Current report per cohort only", value=True, key="ev_current",
                          help="Off: also list interim reports that later ones supersede.")
 table = data.cached_evidence_table(key, as_of, current_only)
+
+
+def _missing(value: object) -> bool:
+    return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False
 
 
 def pick(label: str, choices: dict[str, str], widget_key: str) -> str | None:
@@ -66,3 +71,11 @@ st.caption("Every cohort figure is traceable: the result id, the curated file an
            "number are in the last columns. Confidence intervals are exact (Clopper–Pearson).")
 st.download_button("Download CSV", shown.to_csv(index=False).encode(), "rediscover_evidence.csv",
                    "text/csv", key="ev_download")
+
+st.subheader("Row details")
+detail_id = st.selectbox("Show one row in full (trace a figure to its source)",
+                         list(rows["id"]), index=None, key="ev_detail", placeholder="choose a row")
+if detail_id is not None:
+    record = rows.loc[rows["id"] == detail_id].iloc[0]
+    shown_fields = [(k, str(v)) for k, v in record.items() if v is not None and not _missing(v)]
+    st.table(pd.DataFrame(shown_fields, columns=["field", "value"]).set_index("field"))

@@ -1,0 +1,227 @@
+"""End to end: `streamlit run` on 127.0.0.1, driven by Debian's chromium through Playwright.
+
+Checks content on each page, saves a screenshot of each under test-output/screenshots/, and
+proves that a committee arm named ``<script>alert(1)</script> …`` is shown as text everywhere
+(tables and the pyvis graph) and never runs. Never calls `playwright install`: the system
+chromium is used (scripts/system-deps.sh installs it for CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, MINI, build_from
+
+from ui.commands.ui import streamlit_command
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+SHOTS = REPO / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--disable-dev-shm-usage", "--no-sandbox", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+COMMITTEE = FIXTURES / "ui" / "committee_cohorts.csv"
+MARKUP = "<script>alert(1)</script>"
+ARM = f"{MARKUP} vemurafenib CRC"
+COMMITTEE_COHORT = "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread"
+LOAD_TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
+    """Poll the health endpoint until it answers (no fixed sleep)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)  # poll interval while the port is not yet open
+    raise TimeoutError(f"{url} not healthy after {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing: run scripts/system-deps.sh")
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    root = tmp_path_factory.mktemp("ui-browser")
+    build_from(MINI, root, cohort_tables=[COMMITTEE])
+    port = _free_port()
+    env = {**os.environ, "REDISCOVER_BUILD_DIR": str(root)}
+    log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
+    proc = subprocess.Popen(streamlit_command(port, headless=True), env=env, cwd=REPO,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        dialogs: list[str] = []
+
+        def on_dialog(dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.dialogs = dialogs  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+def visit(page, server: str, path: str, wait_text: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_text(wait_text, exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    _wait_idle(page)
+
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit finished the script run (its 'running' widget is gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=LOAD_TIMEOUT_MS)
+
+
+def visible(page, text: str) -> bool:
+    """Some element showing ``text`` is visible (tables also keep hidden copies for a11y)."""
+    loc = page.get_by_text(text).filter(visible=True).first
+    loc.wait_for(timeout=LOAD_TIMEOUT_MS)
+    return loc.is_visible()
+
+
+def shot(page, name: str) -> Path:
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def no_script_ran(page) -> None:
+    """No dialog opened and no frame holds a <script> element made from the label."""
+    assert page.dialogs == []
+    for frame in page.frames:
+        injected = frame.evaluate(
+            "() => [...document.querySelectorAll('script')]"
+            ".filter(s => s.textContent.trim() === 'alert(1)').length")
+        assert injected == 0, frame.url
+
+
+def test_overview(server, browser_page):
+    page = browser_page
+    visit(page, server, "overview", "Response rates by trial")
+    for text in ("Counts by trial", "Data sources, versions and licences", "CC BY 4.0",
+                 "Drug Rediscovery Protocol"):
+        assert visible(page, text), text
+    page.locator(".js-plotly-plot").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert visible(page, "private")
+    shot(page, "1_overview")
+    no_script_ran(page)
+
+
+def test_evidence_browser_shows_markup_as_text(server, browser_page):
+    page = browser_page
+    visit(page, server, "evidence", "row(s)")
+    assert visible(page, "5 row(s)")
+    assert visible(page, "Download CSV")
+    box = page.get_by_label("Show one row in full (trace a figure to its source)")
+    box.click()
+    page.get_by_role("option", name="committee").first.click()
+    _wait_idle(page)
+    cell = page.get_by_role("cell", name=ARM)
+    cell.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert cell.inner_text().strip() == ARM
+    assert visible(page, "committee:committee_cohorts.csv")
+    shot(page, "2_evidence")
+    no_script_ran(page)
+
+
+def test_graph_explorer_draws_markup_label_as_text(server, browser_page):
+    page = browser_page
+    visit(page, server, "graph", "Selected node")
+    search = page.get_by_label("Find a node (name or id)")
+    search.fill("committee")
+    search.press("Enter")
+    _wait_idle(page)
+    page.get_by_role("cell", name=ARM).wait_for(timeout=LOAD_TIMEOUT_MS)
+    graph = _graph_frame(page)
+    label = graph.evaluate(f"() => network.body.data.nodes.get({COMMITTEE_COHORT!r}).label")
+    assert label == ARM  # handed to vis-network as data; drawn on the canvas as text
+    _hover_node(page, graph, COMMITTEE_COHORT)
+    tooltip = graph.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert ARM in tooltip.inner_text()
+    assert graph.evaluate("() => document.querySelectorAll('div.vis-tooltip script').length") == 0
+    shot(page, "3_graph")
+    no_script_ran(page)
+
+
+def _graph_frame(page):
+    """The pyvis iframe, once vis-network has drawn."""
+    deadline = time.monotonic() + LOAD_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame is not page.main_frame and frame.evaluate(
+                    "() => typeof network !== 'undefined' && network !== null"):
+                frame.wait_for_function("() => network.body.data.nodes.length > 0")
+                return frame
+        page.wait_for_timeout(100)  # poll while the iframe loads
+    raise TimeoutError("pyvis graph did not load")
+
+
+def _hover_node(page, graph, node_id: str) -> None:
+    """Move the mouse onto a node (after the layout settles) so vis shows its tooltip."""
+    graph.evaluate("() => { network.stopSimulation(); network.setOptions({physics: false}); }")
+    point = graph.evaluate(
+        f"() => network.canvasToDOM(network.getPositions([{node_id!r}])[{node_id!r}])")
+    frame_box = graph.frame_element().bounding_box()
+    canvas_box = graph.locator("canvas").bounding_box()
+    x = canvas_box["x"] + point["x"]
+    y = canvas_box["y"] + point["y"]
+    assert frame_box is not None
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y)
+
+
+@pytest.mark.parametrize(("path", "text", "name"), [
+    ("signals", "Tumour-agnostic", "4_signals"),
+    ("candidates", "Candidate", "5_candidates"),
+    ("cypher", "Cypher", "6_cypher"),
+])
+def test_analysis_pages_render(server, browser_page, path, text, name):
+    page = browser_page
+    visit(page, server, path, text)
+    assert not page.locator("[data-testid='stException']").count()
+    shot(page, name)
+    no_script_ran(page)
