@@ -19,18 +19,17 @@ HERE = Path(__file__).parent
 
 st.set_page_config(page_title="Rediscover", page_icon=":material/genetics:", layout="wide")
 
-PAGES = [
-    st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-            default=True),
-    st.Page(HERE / "views" / "evidence.py", title="Evidence browser", icon=":material/search:",
-            url_path="evidence"),
-    st.Page(HERE / "views" / "graph.py", title="Graph explorer", icon=":material/hub:", url_path="graph"),
-    st.Page(HERE / "views" / "signals.py", title="Tumour-agnostic signals", icon=":material/target:",
-            url_path="signals"),
-    st.Page(HERE / "views" / "candidates.py", title="Candidate cohorts", icon=":material/science:",
-            url_path="candidates"),
-    st.Page(HERE / "views" / "cypher.py", title="Cypher console", icon=":material/terminal:", url_path="cypher"),
+#: (file in ui/views/, title, icon, url path); the first is the default page.
+VIEWS = [
+    ("overview.py", "Overview", ":material/dashboard:", "overview"),
+    ("evidence.py", "Evidence browser", ":material/search:", "evidence"),
+    ("graph.py", "Graph explorer", ":material/hub:", "graph"),
+    ("signals.py", "Tumour-agnostic signals", ":material/target:", "signals"),
+    ("candidates.py", "Candidate cohorts", ":material/science:", "candidates"),
+    ("cypher.py", "Cypher console", ":material/terminal:", "cypher"),
 ]
+PAGES = [st.Page(HERE / "views" / file, title=title, icon=icon, url_path=url, default=i == 0)
+         for i, (file, title, icon, url) in enumerate(VIEWS)]
 
 nav = st.navigation(PAGES)
 
