@@ -45,9 +45,27 @@ def _curated(opts: BuildOptions) -> list[LoadResult]:
     return CuratedLoader(opts.data_dir, list(opts.cohort_tables)).load()
 
 
+def _source_dir(opts: BuildOptions) -> Path:
+    return opts.source_dir or shared_data_dir()
+
+
+def _cgi(opts: BuildOptions) -> list[LoadResult]:
+    from loaders import cgi
+
+    return [cgi.load(_source_dir(opts), opts.data_dir)]
+
+
+def _cgi_available(opts: BuildOptions) -> bool:
+    from loaders import cgi
+
+    return cgi.available(_source_dir(opts))
+
+
 SOURCES: list[SourceEntry] = [
     SourceEntry("curated", "CC BY 4.0", False, lambda o: True, _curated,
                 "curated trial-cohort outcomes, trials, drugs, alterations (data/)"),
+    SourceEntry("cgi", "CC0 1.0", False, _cgi_available, _cgi,
+                "Cancer Genome Interpreter biomarkers (<source-dir>/cgi)"),
 ]
 
 
