@@ -177,3 +177,27 @@ def test_evidence_row_details_show_source_and_markup_as_text(app):
     assert details["source_row"] == "2"
     assert details["n_response"] == "2" and details["n_evaluable"] == "8"
     assert details["name"] == "<script>alert(1)</script> vemurafenib CRC"
+
+
+# ---------------------------------------------------------------- Cypher console
+def test_cypher_console_runs_examples_read_only_with_row_cap(app):
+    at = open_page(app, "cypher")
+    at.selectbox(key="cy_example").set_value("trial_summary").run()
+    assert "MATCH" in at.text_area(key="cy_text").value
+    at.button(key="cy_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert len(frame(at)) >= 1
+    at.text_area(key="cy_text").set_value(
+        "MATCH (c:Cohort) RETURN c.id AS id, c.private AS private ORDER BY id").run()
+    at.text_area(key="cy_params").set_value("{}").run()
+    at.button(key="cy_run").click().run()
+    cohorts = frame(at)
+    assert len(cohorts) == 6
+    assert cohorts["private"].sum() == 1
+    at.number_input(key="cy_limit").set_value(2).run()
+    at.button(key="cy_run").click().run()
+    assert len(frame(at)) == 2
+    assert "row cap of 2" in at.success[0].value
+    at.text_area(key="cy_text").set_value("CREATE (g:Gene {id: 'HGNC:0'}) RETURN g.id AS id")
+    at.button(key="cy_run").click().run()
+    assert at.error, "a write must be refused"

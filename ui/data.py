@@ -435,3 +435,36 @@ def network_html(nodes: pd.DataFrame, edges: pd.DataFrame, height_px: int = 620)
         "interaction": {"hover": True, "navigationButtons": False},
     }))
     return net.generate_html()
+
+
+# ------------------------------------------------------------------ Cypher console
+@st.cache_resource(show_spinner="Building the LadybugDB cache of this graph …", max_entries=4)
+def _ladybug_cache(path: str, built_at: str) -> str:
+    """Create the build's LadybugDB file once (Streamlit locks per key, so one writer)."""
+    from kg.stores.ladybug import default_path, export_ladybug
+
+    art = _open(path, built_at)
+    target = default_path(art)
+    if not target.exists():
+        # The local cache mirrors the local artefact, committee rows included; it is not an
+        # export (kg export ladybug leaves private rows out unless asked).
+        export_ladybug(art, target, include_private=True)
+    return str(target)
+
+
+def ladybug_file(art: Artefact) -> Path:
+    """The build's LadybugDB file, created on first use."""
+    key = (str(art.path), art.manifest.get("built_at", ""))
+    path = Path(_ladybug_cache(*key))
+    if not path.exists():  # removed since it was cached: make it again
+        _ladybug_cache.clear()
+        path = Path(_ladybug_cache(*key))
+    return path
+
+
+def display_rows(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """Query rows as a frame; nodes, maps and lists become JSON text (shown, never rendered)."""
+    def cell(v: object) -> object:
+        return json.dumps(v, default=str) if isinstance(v, dict | list | tuple) else v
+
+    return pd.DataFrame([[cell(v) for v in r] for r in rows], columns=columns)
