@@ -90,6 +90,25 @@ def build(
     n = art.counts()
     console.print(f"Built {sum(n['nodes'].values())} nodes and {sum(n['edges'].values())} edges "
                   f"in {time.perf_counter() - started:.1f} s → {art.path}")
+    _export_ladybug_cache(art)
+
+
+def _export_ladybug_cache(art: Artefact) -> None:
+    """Rebuild the LadybugDB cache that `kg cypher` reads (optional: skipped without ladybug).
+    The graph is already published; a failure here only leaves the cache to be built later."""
+    import importlib.util
+
+    if importlib.util.find_spec("ladybug") is None:
+        return
+    from kg.stores.ladybug import export_ladybug
+
+    try:
+        report = export_ladybug(art, include_private=True)
+    except Exception as exc:  # noqa: BLE001 - the build itself succeeded
+        err.print(f"[yellow]LadybugDB cache not built ({exc}); `kg export ladybug` retries."
+                  "[/yellow]")
+        return
+    console.print(f"LadybugDB cache: {report.path} ({report.seconds:.1f} s)")
 
 
 def _progress() -> Progress:

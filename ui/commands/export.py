@@ -100,3 +100,23 @@ def export_csv(
         raise typer.Exit(2) from exc
     _done(f"{len(rows)} files, {sum(rows.values())} rows", out, started, include_private)
     console.print(f"Load with: sh {out / 'import.sh'}  (Neo4j stopped; see neo4j-admin docs)")
+
+
+@export_app.command("ladybug")
+def export_ladybug_cmd(
+    out: Path | None = typer.Option(None, "--out", "-o", help="A LadybugDB file to hand on "
+                                    "(private rows left out unless --include-private). Without "
+                                    "--out: rebuild the local cache that `kg cypher` reads, "
+                                    "which mirrors the local build, private rows included."),
+    include_private: bool = PRIVATE_OPT,
+    root: Path | None = ROOT_OPT,
+) -> None:
+    """An embedded LadybugDB (Cypher) file; built beside the target and swapped in atomically."""
+    from kg.stores.ladybug import export_ladybug
+
+    art = _open(root)
+    started = time.perf_counter()
+    include = include_private or out is None
+    report = export_ladybug(art, out, include_private=include)
+    _done(f"{report.rows} rows (LadybugDB, {report.rows_per_second:,.0f} rows/s)",
+          Path(report.path), started, include)
