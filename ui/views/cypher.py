@@ -69,7 +69,11 @@ if st.button("Run", type="primary", key="cy_run"):
         st.stop()
     try:
         if engine == "ladybug":
-            path = data.ladybug_file(art)
+            try:
+                path = data.ladybug_file(art)
+            except (KeyError, RuntimeError, OSError) as exc:
+                raise CypherError("ladybug", f"could not build the LadybugDB cache of this graph "
+                                  f"({exc!r}); rebuild it with `kg build`") from exc
             runner = open_engine("ladybug", ladybug_path=path)
         else:
             from kg.stores.neo4j import connection_from_env
