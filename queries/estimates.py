@@ -1,0 +1,75 @@
+"""Frequentist building blocks: exact CIs, exact heterogeneity test, random-effects I².
+
+Thin wrappers over statsmodels/scipy so that every analysis computes them the same way.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
+from statsmodels.stats.meta_analysis import combine_effects
+from statsmodels.stats.proportion import proportion_confint
+
+#: Above this many tables' worth of patients the exact Fisher-Freeman-Halton enumeration is
+#: replaced by a seeded Monte Carlo estimate of the same p-value (deterministic).
+EXACT_LIMIT_N = 300
+MC_RESAMPLES = 20_000
+SEED = 20261125
+
+
+def clopper_pearson(r: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) two-sided CI; (nan, nan) when n is 0 or unknown."""
+    if n is None or n <= 0 or r is None or math.isnan(n) or math.isnan(r):
+        return (math.nan, math.nan)
+    low, high = proportion_confint(int(r), int(n), alpha=alpha, method="beta")
+    return float(low), float(high)
+
+
+def heterogeneity_exact(r: list[int], n: list[int]) -> float:
+    """P-value of the Fisher-Freeman-Halton exact test of equal rates across groups (2 x k).
+
+    NaN with fewer than two groups or when every patient responded / none did (no variation to
+    test). Large tables use a seeded Monte Carlo estimate of the same exact p-value."""
+    r_arr, n_arr = np.asarray(r, dtype=int), np.asarray(n, dtype=int)
+    keep = n_arr > 0
+    r_arr, n_arr = r_arr[keep], n_arr[keep]
+    if len(r_arr) < 2 or r_arr.sum() in (0, n_arr.sum()):
+        return math.nan
+    table = np.vstack([r_arr, n_arr - r_arr])
+    if len(r_arr) == 2:
+        return float(fisher_exact(table).pvalue)
+    if n_arr.sum() <= EXACT_LIMIT_N and len(r_arr) <= 6:
+        try:
+            return float(fisher_exact(table).pvalue)
+        except (MemoryError, ValueError):
+            pass
+    rng = np.random.default_rng(SEED)
+    method = MonteCarloMethod(n_resamples=MC_RESAMPLES, rng=rng)
+    return float(fisher_exact(table, method=method).pvalue)
+
+
+def chi2_pvalue(r: list[int], n: list[int]) -> float:
+    """Asymptotic chi-square p-value (shown beside the exact one for large tables)."""
+    r_arr, n_arr = np.asarray(r, dtype=int), np.asarray(n, dtype=int)
+    if len(r_arr) < 2 or r_arr.sum() in (0, n_arr.sum()):
+        return math.nan
+    return float(chi2_contingency(np.vstack([r_arr, n_arr - r_arr]))[1])
+
+
+def logit_effects(r: list[int], n: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Logit rates and variances with the usual 0.5 correction for 0 or n responders."""
+    r_arr, n_arr = np.asarray(r, dtype=float), np.asarray(n, dtype=float)
+    corr = np.where((r_arr == 0) | (r_arr == n_arr), 0.5, 0.0)
+    a, b = r_arr + corr, n_arr - r_arr + corr
+    return np.log(a / b), 1 / a + 1 / b
+
+
+def i_squared(r: list[int], n: list[int]) -> tuple[float, float]:
+    """Random-effects (DerSimonian-Laird) I² and tau² on the logit scale; NaN below 2 groups."""
+    if len(r) < 2:
+        return (math.nan, math.nan)
+    eff, var = logit_effects(r, n)
+    res = combine_effects(eff, var, method_re="dl")
+    return float(res.i2), float(res.tau2)

@@ -1,0 +1,154 @@
+"""Roll-ups along the graph's hierarchies: alterations, OncoTree tumour types, treatments.
+
+Each function maps an id to the key of its group at a chosen level, walking IS_A edges (child →
+parent). The level is always a visible parameter, so a reader sees which cohorts were pooled.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kg.artefact import Artefact
+from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries.params import (
+    ALTERATION_LEVELS,
+    TREATMENT_LEVELS,
+    check_choice,
+    parse_tumour_level,
+)
+
+MIXED = "mixed"
+
+
+def _parents(art: Artefact, label: Label) -> dict[str, str]:
+    e = art.edges(Rel.IS_A)
+    e = e[e["src_label"] == str(label)]
+    return dict(zip(e["src"], e["dst"], strict=True))
+
+
+def ancestors(node: str, parents: dict[str, str]) -> list[str]:
+    """The node then its ancestors, nearest first."""
+    chain, seen = [node], {node}
+    while chain[-1] in parents and parents[chain[-1]] not in seen:
+        chain.append(parents[chain[-1]])
+        seen.add(chain[-1])
+    return chain
+
+
+def alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
+    """alteration → group id and name at ``level``.
+
+    The group is the nearest ancestor-or-self whose level is at least as coarse as the one asked
+    for (variant < codon < exon < kind < gene < group; signature stays itself); when no ancestor
+    is that coarse, the coarsest one. So at ``codon`` BRAF V600E joins BRAF V600, and a cohort
+    that already selects any BRAF mutation stays a group of its own (it cannot be split)."""
+    check_choice("alteration level", level, ALTERATION_LEVELS)
+    alts = art.nodes(Label.ALTERATION).set_index("id")
+    parents = _parents(art, Label.ALTERATION)
+    rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
+    want = rank[level]
+    rows = []
+    for aid in alts.index:
+        chain = ancestors(aid, parents)
+        pick = chain[-1]
+        for a in chain:
+            if rank.get(alts.at[a, "level"], 0) >= want:
+                pick = a
+                break
+        rows.append((aid, pick))
+    out = pd.DataFrame(rows, columns=["alteration", "alteration_group"])
+    out["alteration_group_name"] = out["alteration_group"].map(alts["name"])
+    return out.set_index("alteration")
+
+
+def alteration_descendants(art: Artefact, alteration: str) -> set[str]:
+    """The alteration and everything below it (what a query "for BRAF V600" covers)."""
+    parents = _parents(art, Label.ALTERATION)
+    ids = art.nodes(Label.ALTERATION)["id"]
+    return {a for a in ids if alteration in ancestors(a, parents)}
+
+
+def tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
+    """tumour type → histology key and name at ``level`` (code, main_type, tissue or a depth).
+
+    The OncoTree root (TISSUE) stands for a mixed-histology basket and maps to ``mixed`` at every
+    level; a node above the requested depth keeps its own code."""
+    level = parse_tumour_level(level)
+    tt = art.nodes(Label.TUMOUR_TYPE).set_index("id")
+    parents = _parents(art, Label.TUMOUR_TYPE)
+    rows = []
+    for tid in tt.index:
+        if tid == ROOT_TUMOUR:
+            rows.append((tid, MIXED, "mixed histologies"))
+            continue
+        if level == "code":
+            rows.append((tid, tid, tt.at[tid, "name"]))
+        elif level in ("main_type", "tissue"):
+            value = tt.at[tid, level]
+            if pd.isna(value) or value == "":
+                value = tt.at[tid, "name"]  # an organ-level node: its own name
+            rows.append((tid, str(value), str(value)))
+        else:
+            pick = tid
+            for a in ancestors(tid, parents):
+                depth = tt.at[a, "level"] if a in tt.index else None
+                if depth is not None and not pd.isna(depth) and int(depth) <= level:
+                    pick = a
+                    break
+            key = MIXED if pick == ROOT_TUMOUR else pick
+            rows.append((tid, key, tt.at[pick, "name"] if key != MIXED else "mixed histologies"))
+    out = pd.DataFrame(rows, columns=["tumour_type", "histology", "histology_name"])
+    return out.set_index("tumour_type")
+
+
+def tumour_descendants(art: Artefact, tumour: str) -> set[str]:
+    parents = _parents(art, Label.TUMOUR_TYPE)
+    ids = art.nodes(Label.TUMOUR_TYPE)["id"]
+    return {t for t in ids if tumour in ancestors(t, parents)}
+
+
+def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Series:
+    """A treatment group key per cohort row (needs ``regimen`` and ``alteration`` columns).
+
+    ``regimen``: the regimen id. ``drug_class``: the regimen's set of drug classes (dabrafenib +
+    trametinib → "BRAF inhibitor + MEK inhibitor"). ``target_class``: the classes of the member
+    drugs that target a gene of the selected alteration (its own gene, or genes below or above
+    it); regimens with no such member keep their full class set."""
+    check_choice("treatment level", level, TREATMENT_LEVELS)
+    if level == "regimen":
+        return cohorts["regimen"].astype(str)
+    reg = art.nodes(Label.REGIMEN).set_index("id")
+
+    def classes(regimen: str) -> str:
+        raw = reg.at[regimen, "drug_classes"] if regimen in reg.index else None
+        if raw is None or pd.isna(raw) or raw == "":
+            return str(regimen)
+        return " + ".join(sorted(str(raw).split(";")))
+
+    if level == "drug_class":
+        return cohorts["regimen"].map(classes)
+    drugs = art.nodes(Label.DRUG).set_index("id")
+    includes = art.edges(Rel.INCLUDES).groupby("src")["dst"].apply(list).to_dict()
+    targets = art.edges(Rel.TARGETS).groupby("src")["dst"].apply(set).to_dict()
+    alt_genes = _alteration_gene_sets(art)
+    keys = []
+    for regimen, alteration in zip(cohorts["regimen"], cohorts["alteration"], strict=True):
+        genes = alt_genes.get(alteration, set())
+        hit = sorted({str(drugs.at[d, "drug_class"]) for d in includes.get(regimen, [])
+                      if targets.get(d, set()) & genes and d in drugs.index})
+        keys.append(" + ".join(hit) if hit else classes(regimen))
+    return pd.Series(keys, index=cohorts.index)
+
+
+def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
+    """Genes linked to an alteration directly or through its ancestors and descendants."""
+    parents = _parents(art, Label.ALTERATION)
+    in_gene = art.edges(Rel.IN_GENE).groupby("src")["dst"].apply(set).to_dict()
+    ids = list(art.nodes(Label.ALTERATION)["id"])
+    chains = {a: ancestors(a, parents) for a in ids}
+    out: dict[str, set[str]] = {a: set() for a in ids}
+    for chain in chains.values():
+        genes = set().union(*(in_gene.get(x, set()) for x in chain))
+        for x in chain:  # an alteration inherits its descendants' genes (NTRK fusions)
+            out[x] |= genes
+    return out
