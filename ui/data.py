@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +19,8 @@ import streamlit as st
 from kg.artefact import CURRENT, Artefact, ArtefactMissing, default_root
 from kg.schema import Label, Rel
 from queries.cohorts import cohort_frame, current_results, report_frame
+from queries.estimates import clopper_pearson
+from queries.hierarchy import alteration_descendants, tumour_descendants
 
 #: (artefact path, built_at): what every cached frame is keyed on.
 Key = tuple[str, str]
@@ -130,22 +131,11 @@ def first_nct(ids: object) -> str | None:
 
 # ------------------------------------------------------------------ hierarchy
 def descendants(art: Artefact, node_id: str) -> set[str]:
-    """The node and everything below it through IS_A (child → parent edges).
-
-    Selecting BRAF V600 therefore also selects BRAF V600E; selecting Lung selects NSCLC.
-    """
-    isa = art.edges(Rel.IS_A)
-    children: dict[str, list[str]] = {}
-    for child, parent in zip(isa["src"], isa["dst"], strict=True):
-        children.setdefault(parent, []).append(child)
-    seen = {node_id}
-    todo = deque([node_id])
-    while todo:
-        for child in children.get(todo.popleft(), ()):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
+    """The node and everything below it (queries.hierarchy): BRAF V600 covers V600E,
+    Lung covers NSCLC."""
+    if art.label_of(node_id) == Label.TUMOUR_TYPE:
+        return tumour_descendants(art, node_id)
+    return alteration_descendants(art, node_id)
 
 
 def regimens_for(art: Artefact, drug_or_regimen: str) -> set[str]:
@@ -173,20 +163,15 @@ def options(art: Artefact, *labels: Label) -> dict[str, str]:
     return {i: f"{n} ({i})" for i, n in zip(df["id"], df["name"], strict=True)}
 
 
-# ------------------------------------------------------------------ statistics (from libraries)
+# ------------------------------------------------------------------ statistics (from queries/)
 def exact_ci(successes: pd.Series, trials: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Clopper–Pearson 95 % interval per row (NaN where counts are missing)."""
-    from statsmodels.stats.proportion import proportion_confint
-
+    """Clopper–Pearson 95 % interval per row (queries.estimates; NaN where counts are missing)."""
     k = pd.to_numeric(successes, errors="coerce").astype(float)
     n = pd.to_numeric(trials, errors="coerce").astype(float)
-    ok = k.notna() & n.notna() & (n > 0)
-    low = pd.Series(float("nan"), index=k.index)
-    high = pd.Series(float("nan"), index=k.index)
-    if ok.any():
-        lo, hi = proportion_confint(k[ok], n[ok], alpha=0.05, method="beta")
-        low[ok], high[ok] = lo, hi
-    return low, high
+    cis = [clopper_pearson(r, m) if r == r and m == m else (float("nan"),) * 2
+           for r, m in zip(k, n, strict=True)]
+    return (pd.Series([c[0] for c in cis], index=k.index, dtype=float),
+            pd.Series([c[1] for c in cis], index=k.index, dtype=float))
 
 
 # ------------------------------------------------------------------ evidence table
