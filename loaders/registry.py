@@ -49,6 +49,33 @@ def _source_dir(opts: BuildOptions) -> Path:
     return opts.source_dir or shared_data_dir()
 
 
+def _oncotree(opts: BuildOptions) -> list[LoadResult]:
+    from loaders import oncotree
+
+    return [oncotree.load(_source_dir(opts))]
+
+
+def _disease_ontology(opts: BuildOptions) -> list[LoadResult]:
+    from loaders import disease_ontology
+
+    return [disease_ontology.load(_source_dir(opts))]
+
+
+def _civic(opts: BuildOptions) -> list[LoadResult]:
+    from loaders.civic import CivicLoader
+
+    return [CivicLoader(_source_dir(opts), opts.data_dir / "drugs.csv").load()]
+
+
+def _present(module: str) -> Callable[[BuildOptions], bool]:
+    def check(opts: BuildOptions) -> bool:
+        import importlib
+
+        return importlib.import_module(f"loaders.{module}").available(_source_dir(opts))
+
+    return check
+
+
 def _cgi(opts: BuildOptions) -> list[LoadResult]:
     from loaders import cgi
 
@@ -64,6 +91,15 @@ def _cgi_available(opts: BuildOptions) -> bool:
 SOURCES: list[SourceEntry] = [
     SourceEntry("curated", "CC BY 4.0", False, lambda o: True, _curated,
                 "curated trial-cohort outcomes, trials, drugs, alterations (data/)"),
+    SourceEntry("oncotree", "CC BY 4.0 (credit Memorial Sloan Kettering Cancer Center)", False,
+                _present("oncotree"), _oncotree,
+                "OncoTree tumour types, xrefs and code history (<source-dir>/oncotree)"),
+    SourceEntry("disease_ontology", "CC0 1.0", False, _present("disease_ontology"),
+                _disease_ontology, "Disease Ontology neoplasm branch mapped to OncoTree "
+                "(<source-dir>/disease_ontology)"),
+    SourceEntry("civic", "CC0 1.0", False, _present("civic"), _civic,
+                "CIViC evidence items and assertions (<source-dir>/civic; needs hgnc, "
+                "oncotree, disease_ontology)"),
     SourceEntry("cgi", "CC0 1.0", False, _cgi_available, _cgi,
                 "Cancer Genome Interpreter biomarkers (<source-dir>/cgi)"),
 ]

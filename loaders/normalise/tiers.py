@@ -19,7 +19,7 @@ import re
 TIERS = ("A", "B", "C", "D", "E")
 
 _MAP: dict[str, dict[str, str]] = {
-    "civic": {"A": "A", "B": "B", "C": "C", "D": "D", "E": "E"},
+    "civic": {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E"},
     "moa": {"fda-approved": "A", "guideline": "A", "clinical trial": "B",
             "clinical evidence": "C", "preclinical": "D", "inferential": "E"},
     "cgi": {"fda guidelines": "A", "nccn guidelines": "A", "european leukemianet guidelines": "A",
