@@ -40,3 +40,7 @@ def shared_data() -> Path:
             pytest.fail(f"shared data not found at {path} (CI must have ../shared/data)")
         pytest.skip(f"shared data not found at {path}; set REDISCOVER_SHARED_DATA")
     return path
+
+
+# Engine fixtures (LadybugDB, Neo4j, Cypher tests): engine_artefact, neo4j_uri.
+from cypher_support import engine_artefact, neo4j_uri  # noqa: E402, F401
