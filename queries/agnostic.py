@@ -1,0 +1,209 @@
+"""Tumour-agnostic signals and histology dependence across a group's histologies.
+
+A *group* is a treatment (regimen, drug-class set or target class) × an alteration at a chosen
+hierarchy level; its *histologies* are the OncoTree groups (default: main type) of the
+single-histology units (see queries.outcomes.units). Mixed-histology baskets count towards the
+pooled rate but not as a histology, because their patients' tumour types are not separable.
+
+Label rules (``Thresholds``: p0, p1, prob, k, min_n; only histologies with ≥ min_n evaluable
+patients are judged):
+
+* **histology-dependent**: some histology has P(rate > p1) ≥ prob while another has
+  P(rate < p0) ≥ prob (qualitative heterogeneity: active here, inactive there).
+* **agnostic**: not histology-dependent, activity (P(rate > p0) ≥ prob) in ≥ k histologies —
+  an active mixed-histology basket (exact lower bound > p0) counts as one more — the pooled
+  exact lower bound above p0, and no judged histology likely below p0. Quantitative
+  heterogeneity (exact test, I²) is reported, not used to veto: rates of 35% and 50% are the
+  same signal for a committee, rates of 5% and 50% are not.
+* **inactive**: no judged histology likely above p0 and the pooled exact upper bound below p1.
+* **insufficient data**: everything else (too few patients or histologies to call).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kg.artefact import Artefact
+from queries.estimates import clopper_pearson, heterogeneity_exact, i_squared
+from queries.hierarchy import MIXED
+from queries.model import exnex_posterior
+from queries.outcomes import annotate, units
+from queries.params import ENDPOINTS, Thresholds, check_choice
+
+GROUP = ["treatment_group", "alteration_group", "alteration_group_name"]
+LABEL_ORDER = {"agnostic": 0, "histology-dependent": 1, "insufficient data": 2, "inactive": 3}
+DRUP_SHARE = 0.235
+DRUP_NOTE = (
+    "DRUP reported histology-dependent activity in 23.5% of "
+    "drug-target subgroups tested in several tumour types: one programme, one clinical-benefit "
+    "endpoint (SD or response >= 16 weeks), each cohort judged by its own 8 -> 24 stage outcome. "
+    "Ours pools published cohorts from many trials, judges each histology by a hierarchical "
+    "posterior against p0/p1 on the chosen endpoint (ORR by default), and counts a group only "
+    "when >= 2 histologies have >= min_n evaluable patients. Published cohorts over-represent "
+    "active histologies (negative stage-1 cohorts often go unreported), and most publications "
+    "give ORR rather than 16-week benefit, so our share is not the same measure; run with "
+    "--endpoint benefit for the closer comparison.")
+
+
+def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                         alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                         treatment_level: str = "drug_class", thresholds: Thresholds | None = None,
+                         include_private: bool = True) -> pd.DataFrame:
+    """One row per (group, histology): counts, exact CI and the EXNEX-like posterior.
+
+    Columns: treatment_group, alteration_group, alteration_group_name, histology,
+    histology_name, n_units, n, k, rate, low, high, judged (n ≥ min_n and not mixed), post_mean,
+    p_above_p0, p_above_p1, p_below_p0, w_exchangeable, ex_mean (the group's fitted
+    exchangeable mean), regimens, trials, sources, result_ids. Mixed rows carry no posterior."""
+    t = thresholds or Thresholds()
+    check_choice("endpoint", endpoint, ENDPOINTS)
+    u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
+                 tumour_level, treatment_level)
+    header = dict(u.attrs.get("header", {})) | {
+        "alteration_level": alteration_level, "tumour_level": tumour_level,
+        "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,
+        "k": t.k, "min_n": t.min_n}
+    if u.empty:
+        out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n", "k"])
+        out.attrs["header"] = header
+        return out
+
+    def join(s: pd.Series) -> str:
+        return ";".join(sorted({x for v in s.dropna() for x in str(v).split(";")}))
+
+    agg = (u.groupby([*GROUP, "histology", "histology_name"], dropna=False)
+           .agg(n_units=("unit", "size"), n=("n", "sum"), k=("k", "sum"),
+                regimens=("regimen_name", join), trials=("trial", join),
+                sources=("source", join), result_ids=("result_ids", join))
+           .reset_index())
+    agg["rate"] = agg["k"] / agg["n"]
+    ci = [clopper_pearson(k, n) for k, n in zip(agg["k"], agg["n"], strict=True)]
+    agg["low"], agg["high"] = [c[0] for c in ci], [c[1] for c in ci]
+    agg["judged"] = (agg["histology"] != MIXED) & (agg["n"] >= t.min_n)
+    for col in ("post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable",
+                "ex_mean"):
+        agg[col] = np.nan
+    for _, idx in agg.groupby(GROUP, dropna=False).groups.items():
+        part = agg.loc[idx]
+        single = part[part["histology"] != MIXED]
+        if single.empty:
+            continue
+        post = exnex_posterior(single["k"].to_numpy(), single["n"].to_numpy(), t.p0, t.p1)
+        agg.loc[single.index, "post_mean"] = post.mean
+        agg.loc[single.index, "p_above_p0"] = post.p_above_p0
+        agg.loc[single.index, "p_above_p1"] = post.p_above_p1
+        agg.loc[single.index, "p_below_p0"] = post.p_below_p0
+        agg.loc[single.index, "w_exchangeable"] = post.w_exchangeable
+        agg.loc[idx, "ex_mean"] = post.ex.mean
+    agg = agg.sort_values([*GROUP[:2], "histology"], ignore_index=True)
+    agg.attrs["header"] = header
+    return agg
+
+
+def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                    alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                    treatment_level: str = "drug_class", thresholds: Thresholds | None = None,
+                    include_private: bool = True) -> pd.DataFrame:
+    """Groups ranked as tumour-agnostic signals (label rules in the module docstring).
+
+    Columns: rank, label, treatment_group, alteration_group, alteration_group_name,
+    n_histologies (judged), n_types_active, types_active, n_mixed_active, n_units, n, k,
+    pooled_rate, pooled_low, pooled_high (exact 95% CI over every unit incl. mixed baskets),
+    het_exact_p (Fisher-Freeman-Halton across judged histologies), i2, tau2 (DerSimonian-Laird,
+    logit scale), above_p1, below_p0, weakest_histology, strongest_histology, histologies (each
+    "name k/n post=…"), regimens, trials, sources, result_ids (the supporting rows)."""
+    t = thresholds or Thresholds()
+    post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
+                                treatment_level, t, include_private)
+    rows = [_summarise(key, part, t) for key, part in post.groupby(GROUP, dropna=False)]
+    cols = ["rank", "label", *GROUP, "n_histologies", "n_types_active", "types_active",
+            "n_mixed_active", "n_units", "n", "k", "pooled_rate", "pooled_low", "pooled_high",
+            "het_exact_p", "i2", "tau2", "above_p1", "below_p0", "weakest_histology",
+            "strongest_histology", "histologies", "regimens", "trials", "sources",
+            "result_ids"]
+    out = pd.DataFrame(rows, columns=cols[1:])
+    if len(out):
+        out["_order"] = out["label"].map(LABEL_ORDER)
+        out = out.sort_values(["_order", "n_types_active", "pooled_low", "treatment_group",
+                               "alteration_group"],
+                              ascending=[True, False, False, True, True], ignore_index=True)
+        out = out.drop(columns="_order")
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out.attrs["header"] = dict(post.attrs.get("header", {})) | {"endpoint": endpoint}
+    return out
+
+
+def _summarise(key: tuple, part: pd.DataFrame, t: Thresholds) -> dict:
+    judged = part[part["judged"]]
+    mixed = part[part["histology"] == MIXED]
+    n, k = int(part["n"].sum()), int(part["k"].sum())
+    low, high = clopper_pearson(k, n)
+    active = judged[judged["p_above_p0"] >= t.prob]
+    above = judged[judged["p_above_p1"] >= t.prob]
+    below = judged[judged["p_below_p0"] >= t.prob]
+    mixed_active = int((mixed["low"] > t.p0).sum())
+    het_p = heterogeneity_exact(list(judged["k"]), list(judged["n"]))
+    i2, tau2 = i_squared(list(judged["k"]), list(judged["n"]))
+    if len(above) and len(below):
+        label = "histology-dependent"
+    elif (len(active) + min(mixed_active, 1) >= t.k and low > t.p0 and not len(below)):
+        label = "agnostic"
+    elif n >= t.min_n and not len(active) and mixed_active == 0 and high < t.p1:
+        label = "inactive"
+    else:
+        label = "insufficient data"
+    ordered = judged.sort_values(["post_mean", "histology"])
+
+    def names(df: pd.DataFrame) -> str:
+        return "; ".join(df["histology_name"].astype(str))
+
+    def join(col: str) -> str:
+        return ";".join(sorted({x for v in part[col] for x in str(v).split(";") if x}))
+
+    return {
+        "label": label, "treatment_group": key[0], "alteration_group": key[1],
+        "alteration_group_name": key[2], "n_histologies": len(judged),
+        "n_types_active": len(active), "types_active": names(active),
+        "n_mixed_active": mixed_active, "n_units": int(part["n_units"].sum()), "n": n, "k": k,
+        "pooled_rate": k / n if n else np.nan, "pooled_low": low, "pooled_high": high,
+        "het_exact_p": het_p, "i2": i2, "tau2": tau2, "above_p1": names(above),
+        "below_p0": names(below),
+        "weakest_histology": ordered["histology_name"].iloc[0] if len(ordered) > 1 else "",
+        "strongest_histology": ordered["histology_name"].iloc[-1] if len(ordered) > 1 else "",
+        "histologies": "; ".join(
+            f"{r.histology_name} {r.k}/{r.n}" + (f" post={r.post_mean:.2f}"
+                                                 if pd.notna(r.post_mean) else "")
+            for r in part.sort_values("histology").itertuples()),
+        "regimens": join("regimens"), "trials": join("trials"), "sources": join("sources"),
+        "result_ids": join("result_ids"),
+    }
+
+
+def histology_dependence(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                         alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                         treatment_level: str = "drug_class", thresholds: Thresholds | None = None,
+                         include_private: bool = True) -> pd.DataFrame:
+    """Groups where tissue context matters, with the histologies above p1 and below p0.
+
+    Columns: treatment_group, alteration_group, alteration_group_name, above_p1, below_p0,
+    weakest_histology, strongest_histology, histologies, het_exact_p, i2, why, trials, sources,
+    result_ids. ``attrs["header"]``: tested_groups (≥ 2 judged histologies), dependent_groups,
+    share_dependent, drup_share (0.235) and ``explanation`` of why the two shares differ."""
+    t = thresholds or Thresholds()
+    ranked = tumour_agnostic(art, as_of, endpoint, alteration_level, tumour_level,
+                             treatment_level, t, include_private)
+    tested = ranked[ranked["n_histologies"] >= 2] if len(ranked) else ranked
+    dep = tested[tested["label"] == "histology-dependent"].copy() if len(tested) else tested
+    if len(dep):
+        dep["why"] = [f"P(rate > {t.p1:g}) >= {t.prob:g} in {a}; P(rate < {t.p0:g}) >= "
+                      f"{t.prob:g} in {b}" for a, b in zip(dep["above_p1"], dep["below_p0"],
+                                                           strict=True)]
+    cols = [*GROUP, "above_p1", "below_p0", "weakest_histology", "strongest_histology",
+            "histologies", "het_exact_p", "i2", "why", "trials", "sources", "result_ids"]
+    out = dep.reindex(columns=cols).reset_index(drop=True)
+    share = len(dep) / len(tested) if len(tested) else np.nan
+    out.attrs["header"] = dict(ranked.attrs.get("header", {})) | {
+        "tested_groups": len(tested), "dependent_groups": len(dep),
+        "share_dependent": share, "drup_share": DRUP_SHARE, "explanation": DRUP_NOTE}
+    return out
