@@ -163,6 +163,11 @@ def options(art: Artefact, *labels: Label) -> dict[str, str]:
     return {i: f"{n} ({i})" for i, n in zip(df["id"], df["name"], strict=True)}
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_options(key: Key, labels: tuple[Label, ...]) -> dict[str, str]:
+    return options(artefact(key), *labels)
+
+
 # ------------------------------------------------------------------ statistics (from queries/)
 def exact_ci(successes: pd.Series, trials: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Clopper–Pearson 95 % interval per row (queries.estimates; NaN where counts are missing)."""

@@ -33,14 +33,15 @@ c1, c2, c3 = st.columns(3)
 with c1:
     genes = sorted(table["gene"].dropna().unique())
     gene = st.selectbox("Gene", genes, index=None, key="ev_gene", placeholder="any")
-    alteration = pick("Alteration (includes narrower ones)", data.options(art, Label.ALTERATION),
-                      "ev_alteration")
+    alteration = pick("Alteration (includes narrower ones)",
+                      data.cached_options(key, (Label.ALTERATION,)), "ev_alteration")
 with c2:
-    drug = pick("Drug or regimen", data.options(art, Label.DRUG, Label.REGIMEN), "ev_drug")
-    tumour = pick("Tumour type (includes sub-types)", data.options(art, Label.TUMOUR_TYPE),
-                  "ev_tumour")
+    drug = pick("Drug or regimen", data.cached_options(key, (Label.DRUG, Label.REGIMEN)),
+                "ev_drug")
+    tumour = pick("Tumour type (includes sub-types)",
+                  data.cached_options(key, (Label.TUMOUR_TYPE,)), "ev_tumour")
 with c3:
-    trial_choices = data.options(art, Label.TRIAL)
+    trial_choices = data.cached_options(key, (Label.TRIAL,))
     trials = st.multiselect("Trial", list(trial_choices), format_func=trial_choices.get,
                             key="ev_trials", placeholder="any")
     tiers = st.multiselect("Evidence tier", sorted(table["tier"].dropna().unique()),
