@@ -88,6 +88,18 @@ def _cgi_available(opts: BuildOptions) -> bool:
     return cgi.available(_source_dir(opts))
 
 
+def _moalmanac(opts: BuildOptions) -> list[LoadResult]:
+    from loaders import moalmanac
+
+    return [moalmanac.load(_source_dir(opts), opts.data_dir)]
+
+
+def _moalmanac_available(opts: BuildOptions) -> bool:
+    from loaders import moalmanac
+
+    return moalmanac.available(_source_dir(opts))
+
+
 SOURCES: list[SourceEntry] = [
     SourceEntry("curated", "CC BY 4.0", False, lambda o: True, _curated,
                 "curated trial-cohort outcomes, trials, drugs, alterations (data/)"),
@@ -102,6 +114,9 @@ SOURCES: list[SourceEntry] = [
                 "oncotree, disease_ontology)"),
     SourceEntry("cgi", "CC0 1.0", False, _cgi_available, _cgi,
                 "Cancer Genome Interpreter biomarkers (<source-dir>/cgi)"),
+    SourceEntry("moalmanac", "GPL-2.0, research use only", True, _moalmanac_available,
+                _moalmanac, "MOAlmanac assertions, only with --source moalmanac "
+                "(<source-dir>/moalmanac)"),
 ]
 
 
