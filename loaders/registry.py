@@ -46,7 +46,12 @@ def _curated(opts: BuildOptions) -> list[LoadResult]:
 
 
 def _source_dir(opts: BuildOptions) -> Path:
-    return opts.source_dir or shared_data_dir()
+    """Folder with one sub-folder per source: --source-dir, else the shared snapshots, else the
+    `kg fetch` cache (when the snapshot folder does not exist)."""
+    from loaders.fetch import cache_dir
+
+    root = opts.source_dir or shared_data_dir()
+    return root if root.is_dir() else cache_dir()
 
 
 def _oncotree(opts: BuildOptions) -> list[LoadResult]:
