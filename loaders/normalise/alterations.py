@@ -333,7 +333,10 @@ def _fusion(text: str, ctx: Gene | None, genes: GeneResolver | None) -> AltSpec 
         return None
     a, b, rest = m.group(1), m.group(2), (m.group(3) or "").strip()
     five, three = Gene.of(a, genes), Gene.of(b, genes)
-    known = genes is None or (genes.resolve(a) and genes.resolve(b))
+    if genes is None:  # no HGNC table: partners must look like symbols, not like "V600"
+        known = all(re.fullmatch(r"[A-Z][A-Z0-9]+", x) and not _CODON.match(x) for x in (a, b))
+    else:
+        known = bool(genes.resolve(a) and genes.resolve(b))
     if not known and not (ctx and ctx.symbol in (five.symbol, three.symbol)):
         return None
     if not known and genes and not (genes.resolve(a) or genes.resolve(b)):
