@@ -210,3 +210,24 @@ def test_cli_fetch_ok_and_errors(served, shared_data, tmp_path):
 def _flat(text: str) -> str:
     """Rich wraps long lines to the terminal width: compare with single spaces."""
     return " ".join(text.split())
+
+
+def test_fetched_cache_feeds_the_build(served, shared_data, tmp_path):
+    """Harvest then transform: fetch HGNC, OncoTree and CGI from the local server, build from
+    the cache; the build manifest carries the fetched release and the same checksums."""
+    base, _ = served
+    cache = tmp_path / "cache"
+    fetch("hgnc", cache, url=f"{base}/data/shared/hgnc/hgnc_complete_2024-07.tsv")
+    fetch("oncotree", cache, release="oncotree_2025_10_03",
+          url=f"{base}/data/shared/oncotree/oncotree_2025_10_03.json")
+    rec = fetch("cgi", cache, url=f"{base}/data/cgi-zip/", release="2017-12")
+    runner = CliRunner()
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    res = runner.invoke(app, ["build", "--root", str(tmp_path / "build"), "--source-dir",
+                              str(cache), "--data-dir", str(mini), "--source", "cgi"])
+    assert res.exit_code == 0, res.output
+    manifest = json.loads((tmp_path / "build" / "current" / "manifest.json").read_text())
+    entry = next(s for s in manifest["sources"] if s["name"] == "cgi")
+    assert entry["version"] == rec.version
+    assert entry["files"][0]["sha256"] == rec.files[0].sha256
+    assert entry["loaded"]["evidence statements"] == 638
