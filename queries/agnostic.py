@@ -54,8 +54,8 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
 
     Columns: treatment_group, alteration_group, alteration_group_name, histology,
     histology_name, n_units, n, k, rate, low, high, judged (n ≥ min_n and not mixed), post_mean,
-    p_above_p0, p_above_p1, p_below_p0, w_exchangeable, ex_mean (the group's fitted
-    exchangeable mean), regimens, trials, sources, result_ids. Mixed rows carry no posterior."""
+    p_above_p0, p_above_p1, p_below_p0, w_exchangeable, ex_mean, ex_a, ex_b (the group's fitted
+    exchangeable Beta), regimens, trials, sources, result_ids. Mixed rows carry no posterior."""
     t = thresholds or Thresholds()
     check_choice("endpoint", endpoint, ENDPOINTS)
     u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
@@ -82,7 +82,7 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
     agg["low"], agg["high"] = [c[0] for c in ci], [c[1] for c in ci]
     agg["judged"] = (agg["histology"] != MIXED) & (agg["n"] >= t.min_n)
     for col in ("post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable",
-                "ex_mean"):
+                "ex_mean", "ex_a", "ex_b"):
         agg[col] = np.nan
     for _, idx in agg.groupby(GROUP, dropna=False).groups.items():
         part = agg.loc[idx]
@@ -96,6 +96,7 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
         agg.loc[single.index, "p_below_p0"] = post.p_below_p0
         agg.loc[single.index, "w_exchangeable"] = post.w_exchangeable
         agg.loc[idx, "ex_mean"] = post.ex.mean
+        agg.loc[idx, "ex_a"], agg.loc[idx, "ex_b"] = post.ex.a, post.ex.b
     agg = agg.sort_values([*GROUP[:2], "histology"], ignore_index=True)
     agg.attrs["header"] = header
     return agg

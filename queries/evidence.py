@@ -1,0 +1,55 @@
+"""Knowledgebase evidence (CIViC, MOAlmanac, CGI) as (alteration, regimen, tumour type) rows.
+
+Present only when those loaders ran: an empty graph table gives an empty frame, never an error.
+Only evidence that *supports sensitivity/response* is used as support for a candidate cohort;
+"does not support" keeps its direction and is never read as the opposite claim.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kg.artefact import Artefact
+from kg.schema import Label, Rel
+
+COLUMNS = ["evidence", "common_tier", "source", "year", "alteration", "regimen", "tumour_type"]
+TIER_RANK = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+
+
+def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
+    """Rows of sensitivity evidence with their alteration, regimen and tumour type.
+
+    With ``as_of`` only evidence whose year (its own, else its publication's) is known and not
+    later is used; the header counts what was left out."""
+    ev = art.nodes(Label.EVIDENCE)
+    header = {"evidence_total": len(ev), "evidence_excluded_no_year": 0,
+              "evidence_excluded_after_as_of": 0}
+    if ev.empty:
+        return pd.DataFrame(columns=COLUMNS), header
+    sig = ev["significance"].fillna("").str.lower()
+    keep = (ev["direction"].fillna("") == "supports") & sig.str.contains("sensitiv|response")
+    ev = ev[keep]
+    pub_year = _publication_years(art)
+    year = ev["year"].astype("Float64")
+    year = year.fillna(ev["id"].map(pub_year).astype("Float64"))
+    ev = ev.assign(year=year)
+    if as_of is not None:
+        no_year = ev["year"].isna()
+        later = ev["year"].fillna(0) > as_of
+        header["evidence_excluded_no_year"] = int(no_year.sum())
+        header["evidence_excluded_after_as_of"] = int((later & ~no_year).sum())
+        ev = ev[~no_year & ~later]
+    base = ev[["id", "common_tier", "source", "year"]].rename(columns={"id": "evidence"})
+    for rel, col in ((Rel.FOR_ALTERATION, "alteration"), (Rel.FOR_REGIMEN, "regimen"),
+                     (Rel.IN_TUMOUR, "tumour_type")):
+        e = art.edges(rel)[["src", "dst"]].rename(columns={"src": "evidence", "dst": col})
+        base = base.merge(e, on="evidence", how="inner")
+    header["evidence_used"] = int(base["evidence"].nunique())
+    return base[COLUMNS].reset_index(drop=True), header
+
+
+def _publication_years(art: Artefact) -> pd.Series:
+    rep = art.edges(Rel.REPORTED_IN)
+    pubs = art.nodes(Label.PUBLICATION).set_index("id")["year"]
+    rep = rep.assign(year=rep["dst"].map(pubs)).dropna(subset=["year"])
+    return rep.groupby("src")["year"].min()

@@ -1,0 +1,224 @@
+"""Gaps and candidate new cohorts: where a signal could be carried to another histology.
+
+A *gap* is a (treatment group, alteration group, histology) triple with support — activity of the
+same group in other histologies (hierarchical posterior) and/or knowledgebase evidence — that is
+
+* ``untested``: no cohort of the group in that histology known by ``as_of``,
+* ``planned``: a programme lists an arm (a Cohort with no result, from data/arms.csv), or
+* ``inconclusive``: tested, but the exact 95% CI still contains both p0 and p1.
+
+A *candidate cohort* is an untested gap (never what a programme already tests), ranked by the
+borrowed posterior predictive response of the group (EX component of queries.model), the best
+supporting evidence tier, the number of supporting histologies, and rarity; each comes with its
+rationale (supporting result and evidence ids), the Simon optimal and minimax designs for the
+given p0/p1/alpha/beta and the DRUP-like 8 → 24 rule's operating characteristics.
+
+The histologies considered for a group are those where the alteration (at the chosen level) is
+documented in the graph: any cohort selecting it (whatever the drug) or any evidence item for it.
+Groups without any trial data are left out (no borrowing is possible); rarity is the TumourType
+``rare`` flag when the graph has one, else a proxy: how seldom cohorts of any kind enrol that
+histology (1 − count / largest count).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kg.artefact import Artefact
+from kg.schema import Label
+from queries.agnostic import GROUP, histology_posteriors
+from queries.cohorts import cohort_frame, report_frame
+from queries.estimates import clopper_pearson
+from queries.evidence import TIER_RANK, supporting_evidence
+from queries.hierarchy import MIXED, alteration_groups, treatment_keys, tumour_groups
+from queries.model import ExFit, predictive
+from queries.params import Thresholds
+from queries.simon import drup_rule_characteristics, simon_designs, two_stage_success
+
+KEY = [*GROUP[:2], "histology"]
+
+
+def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
+                 tumour_level: str | int, treatment_level: str,
+                 include_private: bool) -> pd.DataFrame:
+    """Every cohort (with or without results) with group keys and whether it is known/planned."""
+    c = cohort_frame(art, include_private)
+    rep = report_frame(art, include_private)
+    first = rep.groupby("cohort")["year"].min()
+    has_report = c["cohort"].isin(set(rep["cohort"]))
+    first_year = c["cohort"].map(first)
+    if as_of is None:
+        known = pd.Series(True, index=c.index)
+    else:
+        known = ~has_report | (first_year.notna() & (first_year <= as_of))
+    c = c.assign(planned=~has_report, known=known)
+    c = c.join(alteration_groups(art, alteration_level), on="alteration")
+    c = c.join(tumour_groups(art, tumour_level), on="tumour_type")
+    c["treatment_group"] = treatment_keys(art, c, treatment_level) if len(c) else []
+    return c
+
+
+def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+         alteration_level: str = "codon", tumour_level: str | int = "main_type",
+         treatment_level: str = "drug_class", thresholds: Thresholds | None = None,
+         include_private: bool = True) -> pd.DataFrame:
+    """Untested, planned and inconclusive triples with support (see module docstring).
+
+    Columns: status, treatment_group, alteration_group, alteration_group_name, histology,
+    histology_name, n, k, rate, low, high (for inconclusive ones), n_supporting, supporting
+    (histologies with activity), pred_response, pred_p_above_p0, evidence_tier,
+    evidence_ids, rarity, supporting_rows (result and evidence ids behind the rationale),
+    planned_cohorts."""
+    t = thresholds or Thresholds()
+    post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
+                                treatment_level, t, include_private)
+    header = dict(post.attrs.get("header", {}))
+    ev, ev_header = supporting_evidence(art, as_of)
+    header |= ev_header
+    cohorts = _cohort_keys(art, as_of, alteration_level, tumour_level, treatment_level,
+                           include_private)
+    ev = _evidence_keys(art, ev, alteration_level, tumour_level, treatment_level)
+    rarity = _rarity(art, cohorts, tumour_level)
+    names = tumour_groups(art, tumour_level).drop_duplicates("histology").set_index(
+        "histology")["histology_name"]
+    documented = pd.concat([
+        cohorts.loc[cohorts["known"], ["alteration_group", "histology"]],
+        ev[["alteration_group", "histology"]]], ignore_index=True).drop_duplicates()
+    rows: list[dict] = []
+    for key, part in post.groupby(GROUP, dropna=False):
+        tg, ag, ag_name = key
+        single = part[part["histology"] != MIXED]
+        active = part[(part["judged"]) & (part["p_above_p0"] >= t.prob)]
+        mixed_active = part[(part["histology"] == MIXED) & (part["low"] > t.p0)]
+        if single.empty and mixed_active.empty:
+            continue
+        ex = (ExFit(float(part["ex_a"].iloc[0]), float(part["ex_b"].iloc[0]))
+              if part["ex_a"].notna().any() else None)
+        pred, pred_p = predictive(ex, t.p0) if ex else (np.nan, np.nan)
+        support_rows = sorted({x for v in pd.concat([active["result_ids"],
+                                                     mixed_active["result_ids"]])
+                               for x in str(v).split(";") if x})
+        mine = cohorts[(cohorts["treatment_group"] == tg) & (cohorts["alteration_group"] == ag)]
+        tested_known = set(mine.loc[mine["known"] & ~mine["planned"], "histology"])
+        planned = mine[mine["planned"]]
+        group_ev = ev[(ev["treatment_group"] == tg) & (ev["alteration_group"] == ag)]
+        candidates = set(documented.loc[documented["alteration_group"] == ag, "histology"])
+        candidates |= set(planned["histology"]) | set(group_ev["histology"])
+        candidates.discard(MIXED)
+        candidates.discard(None)
+        base = {"treatment_group": tg, "alteration_group": ag, "alteration_group_name": ag_name,
+                "n_supporting": len(active) + len(mixed_active),
+                "supporting": "; ".join(active["histology_name"].astype(str)) + (
+                    "; mixed basket" if len(mixed_active) else ""),
+                "pred_response": pred, "pred_p_above_p0": pred_p}
+        for h in sorted(c for c in candidates if isinstance(c, str)):
+            here = single[single["histology"] == h]
+            h_ev = group_ev[group_ev["histology"] == h]
+            tier = min((TIER_RANK.get(x, 9) for x in h_ev["common_tier"].dropna()), default=9)
+            ev_ids = sorted(set(h_ev["evidence"]))
+            row = base | {"histology": h, "histology_name": names.get(h, h),
+                          "evidence_tier": {v: k for k, v in TIER_RANK.items()}.get(tier, ""),
+                          "evidence_ids": ";".join(ev_ids), "rarity": rarity.get(h, np.nan),
+                          "n": np.nan, "k": np.nan, "rate": np.nan, "low": np.nan,
+                          "high": np.nan, "planned_cohorts": ""}
+            if not support_rows and not ev_ids:
+                continue  # nothing to borrow from
+            row["supporting_rows"] = ";".join(support_rows + ev_ids)
+            if len(here):
+                r = here.iloc[0]
+                low, high = clopper_pearson(int(r["k"]), int(r["n"]))
+                if not (low < t.p0 and high > t.p1):
+                    continue  # tested and conclusive
+                row |= {"status": "inconclusive", "n": int(r["n"]), "k": int(r["k"]),
+                        "rate": r["k"] / r["n"], "low": low, "high": high}
+            elif h in tested_known:
+                continue  # tested, counts not reported
+            elif h in set(planned["histology"]):
+                row |= {"status": "planned", "planned_cohorts": ";".join(
+                    sorted(planned.loc[planned["histology"] == h, "cohort"]))}
+            else:
+                row["status"] = "untested"
+            rows.append(row)
+    cols = ["status", *GROUP, "histology", "histology_name", "n", "k", "rate", "low", "high",
+            "n_supporting", "supporting", "pred_response", "pred_p_above_p0", "evidence_tier",
+            "evidence_ids", "rarity", "supporting_rows", "planned_cohorts"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["status", *KEY], ignore_index=True)
+    out.attrs["header"] = header | {"planned_arms_without_date": int(cohorts["planned"].sum())}
+    return out
+
+
+def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                      alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                      treatment_level: str = "drug_class",
+                      thresholds: Thresholds | None = None,
+                      include_private: bool = True) -> pd.DataFrame:
+    """Untested triples ranked for a new cohort, each with rationale and designs.
+
+    Columns: rank, the gap columns (status always ``untested``), rationale (text), simon_optimal,
+    simon_minimax (r1/n1, r/n text), drup_success_prob (probability that the 8 → 24 rule
+    declares the cohort active if its true rate equals pred_response). ``attrs["header"]``
+    carries the designs and the 8 → 24 rule's type I error and power at p0/p1."""
+    t = thresholds or Thresholds()
+    g = gaps(art, as_of, endpoint, alteration_level, tumour_level, treatment_level, t,
+             include_private)
+    header = dict(g.attrs.get("header", {}))
+    out = g[g["status"] == "untested"].copy()
+    designs = simon_designs(t.p0, t.p1, t.alpha, t.beta)
+    drup = drup_rule_characteristics(t.p0, t.p1)
+    if len(out):
+        out["_pred"] = out["pred_response"].round(2).fillna(-1)
+        out["_tier"] = out["evidence_tier"].map(TIER_RANK).fillna(9)
+        out = out.sort_values(["_pred", "_tier", "n_supporting", "rarity", *KEY],
+                              ascending=[False, True, False, False, True, True, True],
+                              ignore_index=True).drop(columns=["_pred", "_tier"])
+        out["rationale"] = [_rationale(r, t) for r in out.itertuples()]
+        out["drup_success_prob"] = [two_stage_success(p) if pd.notna(p) else np.nan
+                                    for p in out["pred_response"]]
+    else:
+        out = out.assign(rationale=[], drup_success_prob=[])
+    out["simon_optimal"] = f"{designs['optimal'].r1}/{designs['optimal'].n1}, " \
+                           f"{designs['optimal'].r}/{designs['optimal'].n}"
+    out["simon_minimax"] = f"{designs['minimax'].r1}/{designs['minimax'].n1}, " \
+                           f"{designs['minimax'].r}/{designs['minimax'].n}"
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out.attrs["header"] = header | {
+        "simon_optimal": designs["optimal"].as_text(),
+        "simon_minimax": designs["minimax"].as_text(),
+        "drup_rule": drup["rule"], "drup_type_i_error": round(drup["type_i_error"], 4),
+        "drup_power": round(drup["power"], 4), "drup_en0": round(drup["en0"], 2)}
+    return out
+
+
+def _rationale(r, t: Thresholds) -> str:
+    parts = []
+    if r.n_supporting:
+        parts.append(f"active (P(rate > {t.p0:g}) >= {t.prob:g}) in {r.supporting}")
+    if pd.notna(r.pred_response):
+        parts.append(f"borrowed predictive rate {r.pred_response:.2f}")
+    if r.evidence_ids:
+        parts.append(f"knowledgebase evidence tier {r.evidence_tier}")
+    return "; ".join(parts)
+
+
+def _evidence_keys(art: Artefact, ev: pd.DataFrame, alteration_level: str,
+                   tumour_level: str | int, treatment_level: str) -> pd.DataFrame:
+    if ev.empty:
+        return ev.assign(alteration_group=[], histology=[], treatment_group=[])
+    ev = ev.join(alteration_groups(art, alteration_level), on="alteration")
+    ev = ev.join(tumour_groups(art, tumour_level), on="tumour_type")
+    ev["treatment_group"] = treatment_keys(art, ev, treatment_level)
+    return ev
+
+
+def _rarity(art: Artefact, cohorts: pd.DataFrame, tumour_level: str | int) -> dict[str, float]:
+    tt = art.nodes(Label.TUMOUR_TYPE)
+    groups = tumour_groups(art, tumour_level)
+    if "rare" in tt.columns and tt["rare"].notna().any():
+        flag = tt.set_index("id")["rare"].astype("boolean")
+        by = groups.join(flag.rename("rare")).groupby("histology")["rare"].max()
+        return {h: float(bool(v)) for h, v in by.items() if pd.notna(v)}
+    counts = cohorts.groupby("histology").size()
+    top = counts.max() if len(counts) else 1
+    return {h: 1 - counts.get(h, 0) / top for h in groups["histology"].unique()}
