@@ -324,16 +324,27 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
     return g
 
 
-def with_params(query: str, params: dict[str, str]) -> str:
-    """Bind ``$name`` variables of a query with a trailing VALUES clause (SPARQL 1.1).
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
-    ``$x`` and ``?x`` are the same variable in SPARQL, so a query file marks its parameters with
-    ``$`` and still runs unbound (then the VALUES clause is simply absent)."""
+
+def with_params(query: str, params: dict[str, Any]) -> str:
+    """Bind the ``$name`` parameters of a query.
+
+    Each ``$name`` is renamed ``?_p_name``, so that a parameter never collides with a result
+    column of the same name (``$x`` and ``?x`` are one variable in SPARQL), and bound by a
+    VALUES block opening the WHERE group, where FILTERs already see it (a trailing VALUES
+    clause would join only after them)."""
     if not params:
         return query
-    names = " ".join(f"${k}" for k in params)
+    for name in params:
+        query = re.sub(rf"\${re.escape(name)}\b", f"?_p_{name}", query)
+    names = " ".join(f"?_p_{k}" for k in params)
     values = " ".join(Literal(v).n3() for v in params.values())
-    return f"{query.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    m = _WHERE.search(query) or re.search(r"\{", query)
+    if m is None:
+        raise ValueError("no WHERE group to bind parameters in")
+    return query[:m.end()] + block + query[m.end():]
 
 
 def select(g: Graph, query: str, params: dict[str, str] | None = None) -> pd.DataFrame:

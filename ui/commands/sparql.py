@@ -2,8 +2,8 @@
 
 By default the query runs on a read-only Oxigraph store kept next to the published artefact
 (built on first use: a build never changes after publishing, so the store never goes stale).
-``--file`` queries an RDF export instead. ``@name`` runs queries/sparql/<name>.rq; ``$name``
-variables in a query are parameters, bound with ``--param name=value``.
+``--file`` queries an RDF export instead. ``@name`` runs queries/sparql/<name>.rq with its
+declared defaults; ``$name`` variables are parameters, bound with ``--param name=value``.
 """
 
 from __future__ import annotations
@@ -16,25 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-SPARQL_DIR = Path(__file__).resolve().parents[2] / "queries" / "sparql"
-
 console = Console()
 err = Console(stderr=True)
-
-
-def named_queries() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(SPARQL_DIR.glob("*.rq"))}
-
-
-def resolve_query(text: str) -> str:
-    """A query text, or ``@name`` of a file in queries/sparql/."""
-    if not text.startswith("@"):
-        return text
-    known = named_queries()
-    name = text[1:]
-    if name not in known:
-        raise KeyError(f"no query named {name!r}; known: {', '.join(known) or 'none'}")
-    return known[name].read_text()
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -63,19 +46,23 @@ def sparql_command(
 ) -> None:
     """Run a SPARQL SELECT over the RDF graph."""
     from kg.stores import rdf
+    from queries import sparql_library as library
 
     if show_list:
-        for name, path in named_queries().items():
-            first = path.read_text().splitlines()[0].lstrip("# ").strip()
-            console.print(f"@{name}\t{first}")
+        for q in library.list_queries():
+            params = " ".join(f"{k}={json.dumps(v)}" for k, v in q.defaults.items())
+            console.print(f"@{q.name} [dim]{params}[/dim]\n  {q.description}")
         return
     if not query:
         err.print("[red]Give a query or @name (see --list).[/red]")
         raise typer.Exit(2)
     try:
-        text = resolve_query(query)
-        params = parse_params(param)
-    except (KeyError, ValueError) as exc:
+        params: dict = parse_params(param)
+        text = query
+        if query.startswith("@"):
+            named = library.load(query)
+            text, params = named.text, named.parameters(params)
+    except ValueError as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
     if file is not None:
