@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -116,7 +117,12 @@ def link_for(curie: object) -> str | None:
     import bioregistry
 
     prefix, _, local = text.partition(":")
-    return bioregistry.get_iri(prefix, local) if local else None
+    if not local:
+        return None
+    try:
+        return bioregistry.get_iri(prefix, local)
+    except (KeyError, ValueError):  # a prefix bioregistry does not know (e.g. cgi): no link
+        return None
 
 
 def first_nct(ids: object) -> str | None:
@@ -424,7 +430,13 @@ def network_html(nodes: pd.DataFrame, edges: pd.DataFrame, height_px: int = 620)
         "physics": {"stabilization": {"iterations": 150}},
         "interaction": {"hover": True, "navigationButtons": False},
     }))
-    return net.generate_html()
+    return _CDN_TAG.sub("", net.generate_html())
+
+
+#: pyvis's template still fetches Bootstrap from a CDN (only for menus we do not use): drop it,
+#: so the page makes no outside request.
+_CDN_TAG = re.compile(r"<link\s[^>]*href=\"https://cdn[^\"]*\"[^>]*/>"
+                      r"|<script\s[^>]*src=\"https://cdn[^\"]*\"[^>]*>\s*</script>")
 
 
 # ------------------------------------------------------------------ Cypher console

@@ -1,0 +1,63 @@
+"""Pure helpers behind the pages (ui/data.py): links, provenance labels, neighbourhoods."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES, MINI, build_from
+
+from ui import data
+
+COMMITTEE = FIXTURES / "ui" / "committee_cohorts.csv"
+
+
+@pytest.fixture(scope="module")
+def art(tmp_path_factory):
+    return build_from(MINI, tmp_path_factory.mktemp("ui-data"), cohort_tables=[COMMITTEE])
+
+
+@pytest.mark.parametrize(("curie", "url"), [
+    ("pubmed:26287849", "https://pubmed.ncbi.nlm.nih.gov/26287849/"),
+    ("doi:10.1056/NEJMoa1502309", "https://doi.org/10.1056/NEJMoa1502309"),
+    ("NCT02925234", "https://www.clinicaltrials.gov/study/NCT02925234"),
+    ("civic.eid:1409", "https://civicdb.org/links/evidence/1409"),
+    ("https://example.org/x", "https://example.org/x"),
+    ("cgi:abc123", None),  # bioregistry has no cgi prefix: no link rather than a wrong one
+    (None, None),
+    ("", None),
+])
+def test_link_for(curie, url):
+    assert data.link_for(curie) == url
+
+
+def test_origin_marks_private_rows():
+    assert data.origin("committee:t.csv", True) == "🔒 private · committee:t.csv"
+    assert data.origin("curated", False) == "curated"
+    assert data.origin("curated", pd.NA) == "curated"
+
+
+def test_first_nct():
+    assert data.first_nct("EudraCT 2015-1; NCT02925234;NCT1") == "NCT02925234"
+    assert data.first_nct(None) is None
+
+
+def test_exact_ci_matches_known_clopper_pearson():
+    low, high = data.exact_ci(pd.Series([0, 8]), pd.Series([10, 19]))
+    assert low[0] == 0 and high[0] == pytest.approx(0.3085, abs=1e-4)
+    assert low[1] == pytest.approx(0.2025, abs=1e-4) and high[1] == pytest.approx(0.6650, abs=1e-4)
+
+
+def test_neighbourhood_cap_keeps_closest(art):
+    nodes, edges, total = data.neighbourhood(art, "alt:BRAF:V600", depth=2, max_nodes=5)
+    assert total > 5 and len(nodes) == 5
+    assert nodes["hops"].tolist() == sorted(nodes["hops"].tolist())
+    assert set(edges["src"]) | set(edges["dst"]) <= set(nodes["id"])
+
+
+def test_network_html_escapes_markup(art):
+    nodes, edges, _ = data.neighbourhood(
+        art, "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread", depth=1)
+    html = data.network_html(nodes, edges)
+    assert "<script>alert(1)" not in html
+    assert "\\u003cscript\\u003ealert(1)" in html
+    assert "https://cdn" not in html  # vis-network inlined, Bootstrap dropped: draws offline
