@@ -1,0 +1,142 @@
+"""CIViC loader on the real 2021 release (v1 layout) and on the v2-layout fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.schema import Label, Rel
+from loaders import civic as C
+from loaders import disease_ontology, oncotree
+from loaders.curated import CuratedLoader
+
+pytestmark = pytest.mark.shared_data
+FIXTURE_V2 = Path(__file__).parent / "fixtures" / "civic_v2"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def result(shared_data):
+    return C.CivicLoader(shared_data, MINI / "drugs.csv").load()
+
+
+def edges_from(result, src: str, rel: Rel) -> set[str]:
+    return {e.dst for e in result.edges if e.src == src and e.rel == rel}
+
+
+def test_raw_files_row_counts(shared_data):
+    folder = shared_data / "civic"
+    ev = C.read_tsv(folder / "01-Aug-2021-ClinicalEvidenceSummaries.tsv")
+    assert (len(ev.rows), len(ev.header), ev.spilled) == (3650, 41, 0)
+    var = C.read_tsv(folder / "01-Aug-2021-VariantSummaries.tsv")
+    assert (len(var.rows), len(var.header), var.spilled) == (1469, 28, 6)
+    spilled = next(r for r in var.rows if r["assertion_civic_urls"].count("http") > 1)
+    assert spilled["assertion_civic_urls"].count("assertions/") >= 2  # kept, not lost
+    assert len(C.read_tsv(folder / "01-Aug-2021-GeneSummaries.tsv").rows) == 439
+    assert len(C.read_tsv(folder / "01-Aug-2021-AssertionSummaries.tsv").rows) == 18
+    rel = C.find_release(folder)
+    assert (rel.version, rel.layout) == ("01-Aug-2021", "v1")
+
+
+def test_loaded_and_skipped_with_reasons(result):
+    assert result.source.licence == "CC0 1.0" and result.source.version == "01-Aug-2021"
+    assert result.loaded["evidence rows"] == 3650
+    assert result.loaded["assertion rows"] == 18
+    assert result.loaded["variant file rows"] == 1469
+    assert sum(1 for n in result.nodes if n.label == Label.EVIDENCE) == 3650 + 18  # none dropped
+    assert result.skipped["evidence: no DOID (no disease or tumour-type link)"] == 20
+    assert result.skipped["evidence: disease not mapped to OncoTree (Disease link only)"] == 130
+    assert result.skipped["evidence: variant name not normalised (kept under its gene)"] == 178
+    assert not any("common tier" in k for k in result.skipped)  # every level A-E has a tier
+
+
+def test_share_of_evidence_mapped_to_oncotree(result):
+    exact = result.loaded["evidence mapped to OncoTree (exact)"]
+    ancestor = result.loaded["evidence mapped to OncoTree (ancestor)"]
+    assert (exact, ancestor) == (2626, 874)
+    assert exact + ancestor + 130 + 20 == 3650  # mapped + unmapped + no DOID = every row
+    assert (exact + ancestor) / 3650 >= 0.80  # 95.9 %
+    assert exact / 3650 >= 0.70  # 71.9 % exact
+
+
+def test_braf_v600e_melanoma_vemurafenib_level_a(result):
+    ev = next(n for n in result.nodes if n.id == "civic.eid:1409")
+    p = ev.props
+    assert (p["source_level"], p["common_tier"], p["direction"], p["significance"],
+            p["evidence_type"]) == ("A", "A", "supports", "Sensitivity/Response", "Predictive")
+    assert edges_from(result, ev.id, Rel.FOR_ALTERATION) == {"alt:BRAF:V600E"}
+    assert edges_from(result, ev.id, Rel.IN_TUMOUR) == {"oncotree:SKCM"}
+    assert edges_from(result, "oncotree:SKCM", Rel.IS_A) == {"oncotree:MEL"}
+    assert edges_from(result, ev.id, Rel.IN_DISEASE) == {"DOID:8923"}
+    assert edges_from(result, ev.id, Rel.FOR_REGIMEN) == {"regimen:NCIT:C64768"}
+    assert edges_from(result, "regimen:NCIT:C64768", Rel.INCLUDES) == {"NCIT:C64768"}
+    assert edges_from(result, ev.id, Rel.REPORTED_IN) == {"pubmed:21639808"}  # Chapman 2011, BRIM-3
+    assert edges_from(result, "alt:BRAF:V600E", Rel.IS_A) == {"alt:BRAF:V600"}
+    assert edges_from(result, "alt:BRAF:V600E", Rel.IN_GENE) == {"HGNC:1097"}
+
+
+def test_interaction_types_become_regimens(result):
+    combo = edges_from(result, "civic.eid:3017", Rel.FOR_REGIMEN)  # dabrafenib + trametinib
+    assert combo == {"regimen:NCIT:C77908+NCIT:C82386"}
+    assert len(edges_from(result, "civic.eid:34", Rel.FOR_REGIMEN)) == 3  # Substitutes
+    assert len(edges_from(result, "civic.eid:296", Rel.FOR_REGIMEN)) == 2  # Sequential
+    assert edges_from(result, "civic.eid:1", Rel.FOR_REGIMEN) == set()  # diagnostic, no drug
+
+
+def test_does_not_support_keeps_its_direction(result):
+    ev = next(n for n in result.nodes if n.id == "civic.eid:11")
+    assert (ev.props["direction"], ev.props["significance"]) == ("does not support",  # not flipped
+                                                                 "Resistance")
+
+
+def test_assertion_tiers(result):
+    aids = [n for n in result.nodes if n.id.startswith("civic.aid:")]
+    assert len(aids) == 18
+    tiers = {n.props["source_level"]: n.props["common_tier"] for n in aids
+             if n.props["source_level"]}
+    assert tiers["Tier I - Level A"] == "A"
+
+
+def _v1_slice(shared_data: Path, folder: Path, eids: set[str]) -> None:
+    src = shared_data / "civic" / "01-Aug-2021-ClinicalEvidenceSummaries.tsv"
+    lines = src.read_text(encoding="utf-8").split("\n")
+    keep = [lines[0]] + [ln for ln in lines[1:] if ln and ln.split("\t")[20] in eids]
+    assert len(keep) == len(eids) + 1
+    folder.mkdir()
+    (folder / src.name).write_text("\n".join(keep) + "\n", encoding="utf-8")
+
+
+def _records(result) -> tuple[set, set]:
+    nodes = {(n.id, n.label, tuple(sorted(n.props.items()))) for n in result.nodes}
+    edges = {(e.src, e.rel, e.dst, tuple(sorted(e.props.items()))) for e in result.edges}
+    return nodes, edges
+
+
+def test_v2_fixture_gives_the_same_records_as_its_v1_rows(shared_data, tmp_path):
+    v2_file = FIXTURE_V2 / "nightly-ClinicalEvidenceSummaries.tsv"
+    eids = {r["evidence_id"] for r in C.read_tsv(v2_file).rows}
+    assert len(eids) == 13
+    _v1_slice(shared_data, tmp_path / "v1", eids)
+    v1 = C.CivicLoader(shared_data, civic_dir=tmp_path / "v1").load()
+    v2 = C.CivicLoader(shared_data, civic_dir=FIXTURE_V2).load()
+    assert C.find_release(FIXTURE_V2).layout == "v2" and v2.source.version == "nightly"
+    assert _records(v1) == _records(v2)
+    assert v1.loaded == v2.loaded and v1.skipped == v2.skipped
+    assert sum(1 for n in v2.nodes if n.label == Label.EVIDENCE) == 13
+
+
+def test_builds_with_curated_cohorts_and_meets_braf_v600(shared_data, tmp_path):
+    """Referential integrity across sources, and the hierarchy join: a cohort selecting
+    BRAF V600 (curated) and CIViC evidence on BRAF V600E share alt:BRAF:V600."""
+    results = [*CuratedLoader(MINI).load(), oncotree.load(shared_data),
+               disease_ontology.load(shared_data),
+               C.CivicLoader(shared_data, MINI / "drugs.csv").load()]
+    art = build(results, tmp_path / "kg")
+    is_a = art.edges(Rel.IS_A)
+    v600 = is_a[(is_a.src == "alt:BRAF:V600E") & (is_a.dst == "alt:BRAF:V600")]
+    assert set(v600.source) == {"curated", "civic"}
+    assert len(art.nodes(Label.TUMOUR_TYPE)) == 898
+    names = {s["name"]: s for s in art.manifest["sources"]}
+    assert names["civic"]["loaded"]["evidence rows"] == 3650
