@@ -9,7 +9,10 @@ Label rules (``Thresholds``: p0, p1, prob, k, min_n; only histologies with ≥ m
 patients are judged):
 
 * **histology-dependent**: some histology has P(rate > p1) ≥ prob while another has
-  P(rate < p0) ≥ prob (qualitative heterogeneity: active here, inactive there).
+  P(rate < p0) ≥ prob (qualitative heterogeneity: active here, inactive there) — or, when the
+  exact heterogeneity test rejects at ``het_alpha``, P(rate < p1) ≥ prob (clearly short of the
+  target where others exceed it: BRAF V600E colorectal cancer at 12% beside 50-65% elsewhere).
+  Those histologies are listed as ``weaker``.
 * **agnostic**: not histology-dependent, activity (P(rate > p0) ≥ prob) in ≥ k histologies —
   an active mixed-histology basket (exact lower bound > p0) counts as one more — the pooled
   exact lower bound above p0, and no judged histology likely below p0. Quantitative
@@ -26,7 +29,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from queries.estimates import clopper_pearson, heterogeneity_exact, i_squared
-from queries.hierarchy import MIXED
+from queries.hierarchy import MIXED, carrier_alterations
 from queries.model import exnex_posterior
 from queries.outcomes import annotate, units
 from queries.params import ENDPOINTS, Thresholds, check_choice
@@ -60,7 +63,8 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
     check_choice("endpoint", endpoint, ENDPOINTS)
     u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
                  tumour_level, treatment_level)
-    header = dict(u.attrs.get("header", {})) | {
+    carriers = u["alteration"].isin(carrier_alterations(art))
+    header = dict(u.attrs.get("header", {})) | {"units_non_carrier": int((~carriers).sum()),
         "alteration_level": alteration_level, "tumour_level": tumour_level,
         "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,
         "k": t.k, "min_n": t.min_n}
@@ -68,6 +72,7 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
         out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n", "k"])
         out.attrs["header"] = header
         return out
+    u = u[carriers]
 
     def join(s: pd.Series) -> str:
         return ";".join(sorted({x for v in s.dropna() for x in str(v).split(";")}))
@@ -112,7 +117,8 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     n_histologies (judged), n_types_active, types_active, n_mixed_active, n_units, n, k,
     pooled_rate, pooled_low, pooled_high (exact 95% CI over every unit incl. mixed baskets),
     het_exact_p (Fisher-Freeman-Halton across judged histologies), i2, tau2 (DerSimonian-Laird,
-    logit scale), above_p1, below_p0, weakest_histology, strongest_histology, histologies (each
+    logit scale), above_p1, below_p0, weaker (below p0, or short of p1 when the exact test
+    rejects), weakest_histology, strongest_histology, histologies (each
     "name k/n post=…"), regimens, trials, sources, result_ids (the supporting rows)."""
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
@@ -120,7 +126,7 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     rows = [_summarise(key, part, t) for key, part in post.groupby(GROUP, dropna=False)]
     cols = ["rank", "label", *GROUP, "n_histologies", "n_types_active", "types_active",
             "n_mixed_active", "n_units", "n", "k", "pooled_rate", "pooled_low", "pooled_high",
-            "het_exact_p", "i2", "tau2", "above_p1", "below_p0", "weakest_histology",
+            "het_exact_p", "i2", "tau2", "above_p1", "below_p0", "weaker", "weakest_histology",
             "strongest_histology", "histologies", "regimens", "trials", "sources",
             "result_ids"]
     out = pd.DataFrame(rows, columns=cols[1:])
@@ -143,10 +149,13 @@ def _summarise(key: tuple, part: pd.DataFrame, t: Thresholds) -> dict:
     active = judged[judged["p_above_p0"] >= t.prob]
     above = judged[judged["p_above_p1"] >= t.prob]
     below = judged[judged["p_below_p0"] >= t.prob]
+    short = judged[(1 - judged["p_above_p1"]) >= t.prob]
     mixed_active = int((mixed["low"] > t.p0).sum())
     het_p = heterogeneity_exact(list(judged["k"]), list(judged["n"]))
     i2, tau2 = i_squared(list(judged["k"]), list(judged["n"]))
-    if len(above) and len(below):
+    weaker = below if not (het_p < t.het_alpha) else judged[
+        judged.index.isin(below.index) | judged.index.isin(short.index)]
+    if len(above) and len(weaker):
         label = "histology-dependent"
     elif (len(active) + min(mixed_active, 1) >= t.k and low > t.p0 and not len(below)):
         label = "agnostic"
@@ -169,7 +178,7 @@ def _summarise(key: tuple, part: pd.DataFrame, t: Thresholds) -> dict:
         "n_mixed_active": mixed_active, "n_units": int(part["n_units"].sum()), "n": n, "k": k,
         "pooled_rate": k / n if n else np.nan, "pooled_low": low, "pooled_high": high,
         "het_exact_p": het_p, "i2": i2, "tau2": tau2, "above_p1": names(above),
-        "below_p0": names(below),
+        "below_p0": names(below), "weaker": names(weaker.sort_values("post_mean")),
         "weakest_histology": ordered["histology_name"].iloc[0] if len(ordered) > 1 else "",
         "strongest_histology": ordered["histology_name"].iloc[-1] if len(ordered) > 1 else "",
         "histologies": "; ".join(
@@ -188,7 +197,8 @@ def histology_dependence(art: Artefact, as_of: int | None = None, endpoint: str 
     """Groups where tissue context matters, with the histologies above p1 and below p0.
 
     Columns: treatment_group, alteration_group, alteration_group_name, above_p1, below_p0,
-    weakest_histology, strongest_histology, histologies, het_exact_p, i2, why, trials, sources,
+    weaker, weakest_histology, strongest_histology, histologies, het_exact_p, i2, why, trials,
+    sources,
     result_ids. ``attrs["header"]``: tested_groups (≥ 2 judged histologies), dependent_groups,
     share_dependent, drup_share (0.235) and ``explanation`` of why the two shares differ."""
     t = thresholds or Thresholds()
@@ -197,10 +207,10 @@ def histology_dependence(art: Artefact, as_of: int | None = None, endpoint: str 
     tested = ranked[ranked["n_histologies"] >= 2] if len(ranked) else ranked
     dep = tested[tested["label"] == "histology-dependent"].copy() if len(tested) else tested
     if len(dep):
-        dep["why"] = [f"P(rate > {t.p1:g}) >= {t.prob:g} in {a}; P(rate < {t.p0:g}) >= "
-                      f"{t.prob:g} in {b}" for a, b in zip(dep["above_p1"], dep["below_p0"],
-                                                           strict=True)]
-    cols = [*GROUP, "above_p1", "below_p0", "weakest_histology", "strongest_histology",
+        dep["why"] = [f"P(rate > {t.p1:g}) >= {t.prob:g} in {a}; weaker: {w} "
+                      f"(exact heterogeneity p = {p:.2g})" for a, w, p in
+                      zip(dep["above_p1"], dep["weaker"], dep["het_exact_p"], strict=True)]
+    cols = [*GROUP, "above_p1", "below_p0", "weaker", "weakest_histology", "strongest_histology",
             "histologies", "het_exact_p", "i2", "why", "trials", "sources", "result_ids"]
     out = dep.reindex(columns=cols).reset_index(drop=True)
     share = len(dep) / len(tested) if len(tested) else np.nan

@@ -71,5 +71,7 @@ def i_squared(r: list[int], n: list[int]) -> tuple[float, float]:
     if len(r) < 2:
         return (math.nan, math.nan)
     eff, var = logit_effects(r, n)
-    res = combine_effects(eff, var, method_re="dl")
-    return float(res.i2), float(res.tau2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = combine_effects(eff, var, method_re="dl")
+    # statsmodels reports 1 - 1/H², negative when Q < df; I² is conventionally truncated at 0
+    return max(0.0, float(res.i2)), float(res.tau2)

@@ -8,8 +8,8 @@ same group in other histologies (hierarchical posterior) and/or knowledgebase ev
 * ``inconclusive``: tested, but the exact 95% CI still contains both p0 and p1.
 
 A *candidate cohort* is an untested gap (never what a programme already tests), ranked by the
-borrowed posterior predictive response of the group (EX component of queries.model), the best
-supporting evidence tier, the number of supporting histologies, and rarity; each comes with its
+borrowed posterior predictive response of the group (EX component of queries.model, in bands
+of 0.1 so that the later keys can matter), the best supporting evidence tier, the number of supporting histologies, and rarity; each comes with its
 rationale (supporting result and evidence ids), the Simon optimal and minimax designs for the
 given p0/p1/alpha/beta and the DRUP-like 8 → 24 rule's operating characteristics.
 
@@ -31,7 +31,13 @@ from queries.agnostic import GROUP, histology_posteriors
 from queries.cohorts import cohort_frame, report_frame
 from queries.estimates import clopper_pearson
 from queries.evidence import TIER_RANK, supporting_evidence
-from queries.hierarchy import MIXED, alteration_groups, treatment_keys, tumour_groups
+from queries.hierarchy import (
+    MIXED,
+    alteration_groups,
+    carrier_alterations,
+    treatment_keys,
+    tumour_groups,
+)
 from queries.model import ExFit, predictive
 from queries.params import Thresholds
 from queries.simon import drup_rule_characteristics, simon_designs, two_stage_success
@@ -53,6 +59,7 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
     else:
         known = ~has_report | (first_year.notna() & (first_year <= as_of))
     c = c.assign(planned=~has_report, known=known)
+    c = c[c["alteration"].isin(carrier_alterations(art))]
     c = c.join(alteration_groups(art, alteration_level), on="alteration")
     c = c.join(tumour_groups(art, tumour_level), on="tumour_type")
     c["treatment_group"] = treatment_keys(art, c, treatment_level) if len(c) else []
@@ -168,7 +175,7 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
     designs = simon_designs(t.p0, t.p1, t.alpha, t.beta)
     drup = drup_rule_characteristics(t.p0, t.p1)
     if len(out):
-        out["_pred"] = out["pred_response"].round(2).fillna(-1)
+        out["_pred"] = out["pred_response"].round(1).fillna(-1)
         out["_tier"] = out["evidence_tier"].map(TIER_RANK).fillna(9)
         out = out.sort_values(["_pred", "_tier", "n_supporting", "rarity", *KEY],
                               ascending=[False, True, False, False, True, True, True],

@@ -18,6 +18,14 @@ from queries.params import (
 )
 
 MIXED = "mixed"
+#: Alteration kinds that select no carriers (biomarker-negative comparators, unselected
+#: cohorts): shown per cohort, left out of signals, gaps and candidates.
+NON_CARRIER_KINDS = ("negative", "none", "wildtype")
+
+
+def carrier_alterations(art: Artefact) -> set[str]:
+    alts = art.nodes(Label.ALTERATION)
+    return set(alts.loc[~alts["kind"].isin(NON_CARRIER_KINDS), "id"])
 
 
 def _parents(art: Artefact, label: Label) -> dict[str, str]:

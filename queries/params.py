@@ -32,7 +32,10 @@ class Thresholds:
     a rate of 10% is uninteresting (p0) and 30% worth pursuing (p1), as in Simon's table row
     used for DRUP-like designs; ``prob`` is how sure the model must be before calling a histology
     above p1 or below p0; ``k`` the number of main tumour types with activity a tumour-agnostic
-    signal needs; ``min_n`` the evaluable patients a histology needs before it is judged."""
+    signal needs; ``min_n`` the evaluable patients a histology needs before it is judged;
+    ``alpha``/``beta`` the error rates of the Simon designs; ``het_alpha`` the level of the
+    exact heterogeneity test that lets a histology short of p1 (not only one below p0) count as
+    the weaker one."""
 
     p0: float = 0.10
     p1: float = 0.30
@@ -41,6 +44,7 @@ class Thresholds:
     min_n: int = 5
     alpha: float = 0.05
     beta: float = 0.20
+    het_alpha: float = 0.05
 
     def __post_init__(self) -> None:
         check_thresholds(self.p0, self.p1)
@@ -50,7 +54,7 @@ class Thresholds:
             raise QueryParameterError(f"k={self.k}: need at least one tumour type")
         if self.min_n < 1:
             raise QueryParameterError(f"min_n={self.min_n}: must be >= 1")
-        for name in ("alpha", "beta"):
+        for name in ("alpha", "beta", "het_alpha"):
             v = getattr(self, name)
             if not 0 < v < 0.5:
                 raise QueryParameterError(f"{name}={v}: must be in (0, 0.5)")
