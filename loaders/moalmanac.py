@@ -150,10 +150,8 @@ def therapy_drugs(rec: dict[str, Any], drugs: DrugNormaliser) -> list[DrugInfo]:
     out = []
     for name in names:
         code = codes.get(name.lower())
-        info = drugs.by_ncit(code, name) if code else drugs.lookup(name)
-        if not info.drug_class and _text(rec.get("therapy_type")) and len(names) == 1:
-            info.drug_class = _text(rec.get("therapy_type"))
-        out.append(info)
+        # therapy_type (Targeted therapy, Chemotherapy …) is not a drug class: not copied
+        out.append(drugs.by_ncit(code, name) if code else drugs.lookup(name))
     return out
 
 
