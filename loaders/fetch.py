@@ -89,14 +89,17 @@ FETCHABLE: dict[str, FetchSpec] = {s.source: s for s in [
         "release: oncotree_latest_stable or a dated tree such as oncotree_2025_10_03",
     ),
     FetchSpec(
+        # the OBO file only: DO's doid.json is OBO Graphs JSON, not the term-list JSON that
+        # loaders/disease_ontology.py reads from doid*.json
         "disease_ontology",
-        (RemoteFile("doid.json", _DO + "doid.json"), RemoteFile("doid.obo", _DO + "doid.obo")),
+        (RemoteFile("doid.obo", _DO + "doid.obo"),),
         "main", "CC0 1.0", "https://github.com/DiseaseOntology/HumanDiseaseOntology",
         "release: a git ref of the DO repository, e.g. main or v2024-07-31",
     ),
     FetchSpec(
         "hgnc",
-        (RemoteFile("hgnc_complete_set.txt", "https://storage.googleapis.com/public-download-files"
+        # saved as .tsv (it is tab-separated) so every loader's *.tsv glob finds it
+        (RemoteFile("hgnc_complete_set.tsv", "https://storage.googleapis.com/public-download-files"
                     "/hgnc/tsv/tsv/hgnc_complete_set.txt"),),
         "current", "CC0 1.0", "https://www.genenames.org/download/statistics-and-files/",
         "always the current complete set (release is recorded as the fetch date)",

@@ -97,7 +97,7 @@ def test_download_hgnc_records_checksum(served, shared_data, tmp_path):
     seen: list[tuple[int, int | None]] = []
     rec = fetch("hgnc", tmp_path, url=f"{base}/data/shared/hgnc/hgnc_complete_2024-07.tsv",
                 on_progress=lambda _n, done, total: seen.append((done, total)))
-    cached = tmp_path / "hgnc" / "hgnc_complete_set.txt"
+    cached = tmp_path / "hgnc" / "hgnc_complete_set.tsv"
     assert cached.read_bytes() == src.read_bytes()
     assert rec.files[0].sha256 == sha256_of(src)
     assert rec.files[0].bytes == src.stat().st_size
@@ -231,3 +231,21 @@ def test_fetched_cache_feeds_the_build(served, shared_data, tmp_path):
     assert entry["version"] == rec.version
     assert entry["files"][0]["sha256"] == rec.files[0].sha256
     assert entry["loaded"]["evidence statements"] == 638
+
+
+def test_fetched_folders_are_recognised_by_every_loader(served, tmp_path):
+    """File names chosen by `kg fetch` match what each loader looks for."""
+    import importlib
+
+    base, _ = served
+    s = f"{base}/data/shared"
+    fetch("hgnc", tmp_path, url=f"{s}/hgnc/hgnc_complete_2024-07.tsv")
+    fetch("oncotree", tmp_path, url=f"{s}/oncotree/oncotree_2025_10_03.json",
+          release="oncotree_2025_10_03")
+    fetch("disease_ontology", tmp_path, url=f"{s}/disease_ontology/DO_NCIthesaurus_subset.obo")
+    fetch("civic", tmp_path, url=f"{s}/civic/", release="01-Aug-2021")
+    fetch("moalmanac", tmp_path, url=f"{s}/moalmanac/")
+    fetch("cgi", tmp_path, url=f"{base}/data/cgi-zip/")
+    for name in ("oncotree", "disease_ontology", "civic", "moalmanac", "cgi"):
+        module = importlib.import_module(f"loaders.{name}")
+        assert module.available(tmp_path), name
