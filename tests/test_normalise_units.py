@@ -63,9 +63,12 @@ def test_v600e_equals_p_val600glu_and_has_the_curated_lineage():
 
 def test_codon_exon_and_cna_levels(genes):
     assert parse_alteration("V600", "BRAF").id == "alt:BRAF:V600"
+    # spelled as in data/alterations.csv (ERBB2:exon20, EGFR:exon20ins, MET:exon14-skipping)
     assert keys(parse_alteration("EXON 19 DELETION", "EGFR")) == [
-        "EGFR:exon19-deletion", "EGFR:exon19-mutation", "EGFR:mutation", "EGFR"]
-    assert parse_alteration("exon 20 insertion", "ERBB2").id == "alt:ERBB2:exon20-insertion"
+        "EGFR:exon19del", "EGFR:exon19", "EGFR:mutation", "EGFR"]
+    assert parse_alteration("exon 20 insertion", "EGFR").id == "alt:EGFR:exon20ins"
+    assert parse_alteration("EXON 20 MUTATION", "ERBB2").id == "alt:ERBB2:exon20"
+    assert parse_alteration("EXON 14 SKIPPING MUTATION", "MET").id == "alt:MET:exon14-skipping"
     amp = parse_alteration("AMPLIFICATION", "HER2", genes)
     assert (amp.id, amp.kind, amp.gene_id) == ("alt:ERBB2:amplification", "amplification",
                                                "HGNC:3430")
@@ -101,13 +104,19 @@ def test_other_spellings(genes):
     assert parse_alteration("R175*", "TP53").hgvs_p == "p.Arg175Ter"
     assert parse_alteration("p.Arg175Ter", "TP53").id == "alt:TP53:R175*"
     assert parse_alteration("TKD MUTATION", "FLT3").id == "alt:FLT3:tkd-mutation"
+    assert parse_alteration("R135FSX177", "RUNX1").id == "alt:RUNX1:R135fs"
+    assert parse_alteration("V769_770insASV", "EGFR").id == "alt:EGFR:V769_770insASV"
+    in_fusion = parse_alteration("ALK FUSION G1202R", "ALK")
+    assert {p.id for p in in_fusion.parents} == {"alt:ALK:G1202R", "alt:ALK:fusion"}
     both = parse_alteration("EGFR L858R AND EGFR T790M", None, genes)
     assert {p.id for p in both.parents} == {"alt:EGFR:L858R", "alt:EGFR:T790M"}
 
 
 def test_unparsed_text_is_kept_under_its_gene():
-    s = parse_alteration("Non-V600", "BRAF")
-    assert (s.id, s.parsed, [p.key for p in s.parents]) == ("alt:BRAF:non-v600", False, ["BRAF"])
+    s = parse_alteration("c.341-59_341-14del", "PTEN")
+    assert (s.id, s.parsed, [p.key for p in s.parents]) == ("alt:PTEN:c.341-59_341-14del", False,
+                                                            ["PTEN"])
+    assert parse_alteration("Non-V600", "BRAF").id == "alt:BRAF:non-V600"  # as curated
 
 
 # ---------------------------------------------------------------- drugs

@@ -41,8 +41,9 @@ _SUB = re.compile(rf"^({_AA})(\d+)({_AA}|=|\?)$")
 _CODON = re.compile(rf"^({_AA})(\d+)$")
 _MULTI_ALT = re.compile(rf"^({_AA})(\d+)({_AA}(?:/{_AA})+)$")
 _CODONS = re.compile(rf"^{_AA}?\d+(?:/{_AA}?\d+)+$")
-_FS = re.compile(rf"^({_AA})(\d+)({_AA})?fs(?:\*?\d*|\*\?)?$", re.I)
-_INDEL = re.compile(rf"^({_AA})(\d+)(?:_({_AA})(\d+))?(delins|del|ins|dup)({_AA}*)$", re.I)
+_FS = re.compile(rf"^({_AA})(\d+)({_AA})?fs(?:[*X]?\d*|\*\?)?$", re.I)
+_INDEL = re.compile(rf"^({_AA})(\d+)(?:_({_AA})?(\d+))?(delins|del|ins|dup)({_AA}*)$", re.I)
+_FUSION_POINT = re.compile(r"^(?:\S+\s+)?FUSIONS?\s+(\S+)$", re.I)
 _EXON = re.compile(r"^exon\s*(\d+)(?:\s*-\s*(\d+))?\s+(.+)$", re.I)
 _FUSION = re.compile(r"^([A-Za-z0-9.]+)(?:::|-)([A-Za-z0-9.]+)(?:\s+(.*))?$")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
@@ -83,7 +84,8 @@ for _w, _v in {
         ("loss-of-function", "loss of function", "mutation", "kind", ""),
     ("GAIN-OF-FUNCTION", "GAIN OF FUNCTION"):
         ("gain-of-function", "gain of function", "mutation", "kind", "mutation"),
-    ("TRUNCATING MUTATION", "TRUNCATING MUTATIONS", "FRAMESHIFT", "TRUNCATION"):
+    ("TRUNCATING MUTATION", "TRUNCATING MUTATIONS", "FRAMESHIFT", "TRUNCATION",
+     "FRAMESHIFT TRUNCATION", "FRAMESHIFT MUTATION"):
         ("truncating-mutation", "truncating mutation", "mutation", "kind", "mutation"),
     ("ITD", "INTERNAL TANDEM DUPLICATION"): ("ITD", "ITD", "mutation", "exon", "mutation"),
     ("ALTERATION", "ALTERATIONS", "ANY", "ABERRATION"): ("", "(any)", "any", "gene", None),
@@ -179,14 +181,20 @@ def codon(g: Gene, ref: str, pos: str) -> AltSpec:
                    g.symbol, g.node_id, parents=(kind_level(g, "mutation"),))
 
 
+_EXON_SUFFIX = {"deletion": "del", "insertion": "ins", "duplication": "dup",
+                "skipping": "-skipping"}
+
+
 def exon(g: Gene, number: str, what: str = "mutation") -> AltSpec:
-    """``EGFR:exon19-deletion`` → ``EGFR:exon19-mutation`` → ``EGFR:mutation``."""
+    """Curated spelling: ``EGFR:exon19del`` / ``EGFR:exon20ins`` / ``MET:exon14-skipping`` →
+    ``EGFR:exon19`` (any exon 19 mutation) → ``EGFR:mutation``."""
     what = _EXON_WORDS.get(what.upper(), what.lower().replace(" ", "-"))
     if what in ("mutation", "mutations", "alteration", "variant"):
-        return AltSpec(f"{g.symbol}:exon{number}-mutation", f"{g.symbol} exon {number} mutation",
+        return AltSpec(f"{g.symbol}:exon{number}", f"{g.symbol} exon {number} mutation",
                        "mutation", "exon", g.symbol, g.node_id,
                        parents=(kind_level(g, "mutation"),))
-    return AltSpec(f"{g.symbol}:exon{number}-{what}", f"{g.symbol} exon {number} {what}",
+    suffix = _EXON_SUFFIX.get(what, f"-{what}")
+    return AltSpec(f"{g.symbol}:exon{number}{suffix}", f"{g.symbol} exon {number} {what}",
                    "mutation", "exon", g.symbol, g.node_id, parents=(exon(g, number),))
 
 
@@ -241,10 +249,11 @@ def protein_change(g: Gene, text: str) -> AltSpec | None:
                        parents=(kind_level(g, "truncating mutation"),))
     if m := _INDEL.match(t):
         ref, pos, ref2, pos2, op, seq = m.groups()
-        span = f"{ref.upper()}{pos}" + (f"_{ref2.upper()}{pos2}" if ref2 else "")
+        ref2 = ref2 or ""  # "V769_770insASV": the second residue is not named
+        span = f"{ref.upper()}{pos}" + (f"_{ref2.upper()}{pos2}" if pos2 else "")
         change = f"{span}{op.lower()}{seq.upper()}"
         three = f"{ONE_TO_THREE.get(ref.upper(), ref)}{pos}" + (
-            f"_{ONE_TO_THREE.get(ref2.upper(), ref2)}{pos2}" if ref2 else "")
+            f"_{ONE_TO_THREE.get(ref2.upper(), ref2)}{pos2}" if pos2 else "")
         seq3 = "".join(ONE_TO_THREE.get(a, a) for a in seq.upper())
         return AltSpec(f"{g.symbol}:{change}", f"{g.symbol} {change}", "mutation", "variant",
                        g.symbol, g.node_id, change, f"p.{three}{op.lower()}{seq3}",
@@ -311,6 +320,12 @@ def _in_gene(raw: str, g: Gene, genes: GeneResolver | None) -> AltSpec | None:
         return exon(g, m.group(1), what)
     if found := _fusion(text, g, genes):
         return found
+    if (m := _FUSION_POINT.match(text)) and (point := protein_change(g, m.group(1))):
+        # "ALK FUSION G1202R": a resistance mutation inside any fusion of the gene
+        fus = kind_level(g, "fusion")
+        return AltSpec(f"{g.symbol}:fusion:{point.key.split(':', 1)[1]}",
+                       f"{g.symbol} fusion {m.group(1)}", "mutation", point.level, g.symbol,
+                       g.node_id, point.protein_change, point.hgvs_p, parents=(point, fus))
     tokens = text.split(None, 1)
     if len(tokens) == 2:
         # "ALK FUSIONS", "BRAF V600E": the gene named again; "p16 EXPRESSION": a protein name
@@ -319,6 +334,10 @@ def _in_gene(raw: str, g: Gene, genes: GeneResolver | None) -> AltSpec | None:
             inner = _in_gene(tokens[1], g, genes)
             if inner is not None:
                 return inner
+    if m := re.match(rf"^non-?\s*({_AA}\d+)$", text, re.I):  # "Non-V600": the rest of the gene
+        return AltSpec(f"{g.symbol}:non-{m.group(1).upper()}", f"{g.symbol} non-{m.group(1)} "
+                       "mutation", "mutation", "class", g.symbol, g.node_id,
+                       parents=(kind_level(g, "mutation"),))
     m = re.match(r"^(.+?)\s+MUTATIONS?$", upper)
     if m:  # "TKD MUTATION", "KINASE DOMAIN MUTATION": a region of the gene
         region = S.slug(m.group(1))
