@@ -1,23 +1,25 @@
 """Gaps and candidate new cohorts: where a signal could be carried to another histology.
 
-A *gap* is a (treatment group, alteration group, histology) triple with support — activity of the
-same group in other histologies (hierarchical posterior) and/or knowledgebase evidence — that is
+A *gap* is a (treatment group, alteration group, histology) triple with support — activity of
+the same group in other histologies (hierarchical posterior) and/or knowledgebase evidence —
+that is
 
 * ``untested``: no cohort of the group in that histology known by ``as_of``,
 * ``planned``: a programme lists an arm (a Cohort with no result, from data/arms.csv), or
 * ``inconclusive``: tested, but the exact 95% CI still contains both p0 and p1.
 
 A *candidate cohort* is an untested gap (never what a programme already tests), ranked by the
-borrowed posterior predictive response of the group (EX component of queries.model, in bands
-of 0.1 so that the later keys can matter), the best supporting evidence tier, the number of supporting histologies, and rarity; each comes with its
-rationale (supporting result and evidence ids), the Simon optimal and minimax designs for the
-given p0/p1/alpha/beta and the DRUP-like 8 → 24 rule's operating characteristics.
+borrowed posterior predictive response of the group (EX component of queries.model, in bands of
+0.1 so that the later keys can matter), the best supporting evidence tier, the number of
+supporting histologies, and rarity; each comes with its rationale (supporting result and
+evidence ids), the Simon optimal and minimax designs for the given p0/p1/alpha/beta and the
+DRUP-like 8 → 24 rule's operating characteristics.
 
 The histologies considered for a group are those where the alteration (at the chosen level) is
-documented in the graph: any cohort selecting it (whatever the drug) or any evidence item for it.
-Groups without any trial data are left out (no borrowing is possible); rarity is the TumourType
-``rare`` flag when the graph has one, else a proxy: how seldom cohorts of any kind enrol that
-histology (1 − count / largest count).
+documented in the graph: any cohort selecting it (whatever the drug) or any evidence item for
+it. Groups without any trial data are left out (no borrowing is possible); rarity is the
+TumourType ``rare`` flag when the graph has one, else a proxy: how seldom cohorts of any kind
+enrol that histology (1 − count / largest count).
 """
 
 from __future__ import annotations

@@ -1,0 +1,205 @@
+"""Pooling one drug × alteration × tumour type across trials (PCM4EU / PRIME-ROSE use case).
+
+Small national cohorts of the same treatment, alteration and tumour type can reach a decision
+sooner together. Pooling is *not* appropriate when the cohorts measure different things, so rows
+are flagged (listed, left out of the pooled figure) rather than mixed when they differ from the
+majority in:
+
+* **regimen class**: a different set of drug classes (dabrafenib alone vs with trametinib);
+* **benefit definition** (endpoint ``benefit`` only): a different window (SD ≥ 16 weeks vs
+  > 24 weeks vs disease control at 12 weeks) is a different endpoint;
+* **line of therapy**: first line vs pretreated vs (neo)adjuvant/local disease. The schema has no
+  line-of-therapy field, so it is read from the arm, analysis, published tumour type and note
+  text; "not stated" never conflicts.
+
+Each contributing unit (queries.outcomes.units: current report, strata instead of their arm,
+never the same patients twice) is listed with its counts and source (``curated`` or
+``committee:<file>`` for a committee's own unpublished rows). The header gives the pooled rate
+with its exact CI over the unflagged rows, the between-trial heterogeneity (exact test and I²
+over per-trial totals), and where the pooled cohort stands under the DRUP-like 8 → 24 rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from kg.artefact import Artefact
+from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries.estimates import clopper_pearson, heterogeneity_exact, i_squared
+from queries.hierarchy import (
+    alteration_descendants,
+    alteration_groups,
+    tumour_descendants,
+    tumour_groups,
+)
+from queries.outcomes import units
+from queries.params import QueryParameterError
+from queries.simon import DRUP_N, patients_to_decide
+
+LINES = (("(neo)adjuvant/local", r"neoadjuvant|adjuvant|locally advanced|stage ii/iii|"
+          r"stage ii-iii|resectable"),
+         ("first line", r"first[- ]line|1st[- ]line|treatment[- ]na[iï]ve|previously untreated|"
+          r"untreated|\bnaive\b"),
+         ("pretreated", r"previously treated|pretreated|pre-treated|refractory|relapsed|"
+          r"second[- ]line|>=\s*[12] prior|≥\s*[12] prior|\bprior (therapy|treatment)|"
+          r"post[- ]"))
+
+
+def line_of_therapy(text: str) -> str:
+    low = (text or "").lower()
+    for name, pattern in LINES:
+        if re.search(pattern, low):
+            return name
+    return "not stated"
+
+
+def benefit_window(definition: str | None) -> str:
+    """A comparable key for a benefit definition: its time window, else the text itself."""
+    if not definition or pd.isna(definition):
+        return "not stated"
+    low = str(definition).lower()
+    m = re.search(r"(\d+)\s*(weeks?|wk|months?|days)", low)
+    if not m:
+        return "disease control (no window)" if "disease control" in low else low
+    value, unit = int(m.group(1)), m.group(2)
+    weeks = value * (4.345 if unit.startswith("month") else 1 / 7 if unit == "days" else 1)
+    return f"~{round(weeks)} weeks"
+
+
+def _resolve(art: Artefact, value: str, label: Label, prefixes: tuple[str, ...]) -> str:
+    """An id from an id, a prefixed key or a unique name (case-insensitive)."""
+    table = art.nodes(label)
+    ids = set(table["id"])
+    for candidate in (value, *(f"{p}:{value}" for p in prefixes)):
+        if candidate in ids:
+            return candidate
+    hits = table[table["name"].fillna("").str.lower() == value.lower()]
+    if len(hits) == 1:
+        return str(hits["id"].iloc[0])
+    raise QueryParameterError(f"unknown {label} '{value}'" + (
+        f" (several match: {', '.join(sorted(hits['id']))})" if len(hits) > 1 else ""))
+
+
+def _note_text(art: Artefact) -> pd.Series:
+    r = art.nodes(Label.RESULT).set_index("id")
+    return (r["note"].fillna("") + " " + r["analysis"].fillna("")).rename("note_text")
+
+
+def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
+           drug_class: str | None = None, alteration: str | None = None,
+           alteration_level: str | None = None, tumour_type: str | None = None,
+           tumour_level: str | int | None = None, endpoint: str = "response",
+           as_of: int | None = None, include_private: bool = True) -> pd.DataFrame:
+    """Every contributing unit with flags; the pooled figure and decision in the header.
+
+    Columns: unit, cohort, trial, trial_name, arm, regimen_name, drug_classes, alteration,
+    tumour_type, tumour_type_published, n, k, rate, low, high, year, source, private,
+    result_ids, benefit_definition, benefit_window, line, pooled (bool), flags, stage_8_24,
+    needed_8_24 (patients this cohort alone still needs for its next 8 → 24 decision)."""
+    if not any((drug, regimen, drug_class)):
+        raise QueryParameterError("give --drug, --regimen or --drug-class")
+    if not alteration or not tumour_type:
+        raise QueryParameterError("give --alteration and --tumour-type")
+    u = units(art, endpoint, as_of, include_private)
+    header = dict(u.attrs.get("header", {}))
+    sel = pd.Series(True, index=u.index)
+    if regimen:
+        sel &= u["regimen"] == _resolve(art, regimen, Label.REGIMEN, ("regimen",))
+    if drug:
+        did = _resolve(art, drug, Label.DRUG, ("NCIT", "drug"))
+        inc = art.edges(Rel.INCLUDES)
+        sel &= u["regimen"].isin(set(inc.loc[inc["dst"] == did, "src"]))
+    if drug_class:
+        wanted = drug_class.lower()
+        known = {c.lower() for v in art.nodes(Label.DRUG)["drug_class"].dropna()
+                 for c in [v]}
+        if wanted not in known:
+            raise QueryParameterError(f"unknown drug class '{drug_class}'")
+        sel &= u["drug_classes"].fillna("").str.lower().str.split(";").map(
+            lambda cs: wanted in cs)
+    aid = _resolve(art, alteration, Label.ALTERATION, ("alt",))
+    if alteration_level:
+        groups = alteration_groups(art, alteration_level)["alteration_group"]
+        alts = set(groups[groups == groups.get(aid, aid)].index) | alteration_descendants(art, aid)
+    else:
+        alts = alteration_descendants(art, aid)
+    sel &= u["alteration"].isin(alts)
+    tid = _resolve(art, tumour_type, Label.TUMOUR_TYPE, ("oncotree",))
+    if tumour_level is not None:
+        hist = tumour_groups(art, tumour_level)["histology"]
+        tts = set(hist[hist == hist.get(tid, tid)].index) | tumour_descendants(art, tid)
+    else:
+        tts = tumour_descendants(art, tid)
+    if tid != ROOT_TUMOUR:
+        tts.discard(ROOT_TUMOUR)
+    sel &= u["tumour_type"].isin(tts)
+    rows = u[sel].copy()
+    header |= {"selection": {"drug": drug, "regimen": regimen, "drug_class": drug_class,
+                             "alteration": aid, "alteration_level": alteration_level,
+                             "tumour_type": tid, "tumour_level": tumour_level}}
+    return _pool(art, rows, endpoint, header)
+
+
+def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.DataFrame:
+    notes = _note_text(art)
+    rows["rate"] = rows["k"] / rows["n"]
+    ci = [clopper_pearson(k, n) for k, n in zip(rows["k"], rows["n"], strict=True)]
+    rows["low"], rows["high"] = [c[0] for c in ci], [c[1] for c in ci]
+    first_result = rows["result_ids"].str.split(";").str[0]
+    text = (rows["arm"].fillna("") + " " + rows["tumour_type_published"].fillna("") + " "
+            + first_result.map(notes).fillna(""))
+    rows["line"] = [line_of_therapy(x) for x in text]
+    rows["benefit_window"] = [benefit_window(x) for x in rows["benefit_definition"]]
+    flags: list[list[str]] = [[] for _ in range(len(rows))]
+    checks = [("drug_classes", "different regimen class")]
+    if endpoint == "benefit":
+        checks.append(("benefit_window", "different benefit definition"))
+    checks.append(("line", "different line of therapy"))
+    for col, why in checks:
+        values = rows[col].fillna("")
+        known = values[values != "not stated"]
+        if known.nunique() > 1:
+            modal = rows.loc[known.index].groupby(col)["n"].sum().sort_values(
+                ascending=False, kind="stable").index[0]
+            for i, v in enumerate(values):
+                if v not in ("not stated", modal):
+                    flags[i].append(f"{why} ({v} vs {modal})")
+    rows["flags"] = ["; ".join(f) for f in flags]
+    rows["pooled"] = [not f for f in flags]
+    stages = [patients_to_decide(int(n), int(k)) for n, k in zip(rows["n"], rows["k"],
+                                                                 strict=True)]
+    rows["stage_8_24"] = [s["state"] if n <= DRUP_N else "beyond 24 (rule not applicable)"
+                          for s, n in zip(stages, rows["n"], strict=True)]
+    rows["needed_8_24"] = [s["needed"] if n <= DRUP_N else 0
+                           for s, n in zip(stages, rows["n"], strict=True)]
+    use = rows[rows["pooled"]]
+    n, k = int(use["n"].sum()), int(use["k"].sum())
+    low, high = clopper_pearson(k, n)
+    by_trial = use.groupby("trial")[["n", "k"]].sum()
+    het_p = heterogeneity_exact(list(by_trial["k"]), list(by_trial["n"]))
+    i2, _ = i_squared(list(by_trial["k"]), list(by_trial["n"]))
+    small = use[use["n"] < DRUP_N]
+    small_decision = patients_to_decide(int(small["n"].sum()), int(small["k"].sum()))
+    header |= {
+        "contributing_units": len(rows), "pooled_units": len(use), "flagged_units":
+        int((~rows["pooled"]).sum()), "trials": int(use["trial"].nunique()),
+        "pooled_n": n, "pooled_k": k, "pooled_rate": k / n if n else None,
+        "pooled_low": low, "pooled_high": high, "between_trial_exact_p": het_p,
+        "between_trial_i2": i2,
+        "cohorts_below_24": len(small),
+        "pooled_below_24_state": small_decision["state"],
+        "pooled_below_24_needed": small_decision["needed"],
+        "note": "Flagged rows differ in regimen class, benefit definition or line of therapy "
+                "and are listed but not pooled; 8 -> 24 counts use the chosen endpoint "
+                "(DRUP applies it to clinical benefit: use --endpoint benefit).",
+    }
+    cols = ["unit", "cohort", "trial", "trial_name", "arm", "regimen_name", "drug_classes",
+            "alteration", "tumour_type", "tumour_type_published", "n", "k", "rate", "low",
+            "high", "year", "source", "private", "result_ids", "benefit_definition",
+            "benefit_window", "line", "pooled", "flags", "stage_8_24", "needed_8_24"]
+    out = rows[cols].sort_values(["pooled", "trial", "unit"], ascending=[False, True, True],
+                                 ignore_index=True)
+    out.attrs["header"] = header
+    return out
