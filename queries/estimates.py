@@ -8,13 +8,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import gammaln
 from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
-#: Above this many tables' worth of patients the exact Fisher-Freeman-Halton enumeration is
-#: replaced by a seeded Monte Carlo estimate of the same p-value (deterministic).
-EXACT_LIMIT_N = 300
+#: Resamples of the seeded Monte Carlo fallback (only when exact enumeration is too large).
 MC_RESAMPLES = 20_000
 SEED = 20261125
 
@@ -31,7 +30,10 @@ def heterogeneity_exact(r: list[int], n: list[int]) -> float:
     """P-value of the Fisher-Freeman-Halton exact test of equal rates across groups (2 x k).
 
     NaN with fewer than two groups or when every patient responded / none did (no variation to
-    test). Large tables use a seeded Monte Carlo estimate of the same exact p-value."""
+    test). The conditional distribution of the table given its margins is enumerated exactly
+    (scipy's own r x c version is a Monte Carlo estimate); when there are too many tables
+    (> ``EXACT_STATES``) a seeded Monte Carlo estimate of the same p-value is returned, so the
+    answer is always deterministic."""
     r_arr, n_arr = np.asarray(r, dtype=int), np.asarray(n, dtype=int)
     keep = n_arr > 0
     r_arr, n_arr = r_arr[keep], n_arr[keep]
@@ -40,14 +42,40 @@ def heterogeneity_exact(r: list[int], n: list[int]) -> float:
     table = np.vstack([r_arr, n_arr - r_arr])
     if len(r_arr) == 2:
         return float(fisher_exact(table).pvalue)
-    if n_arr.sum() <= EXACT_LIMIT_N and len(r_arr) <= 6:
-        try:
-            return float(fisher_exact(table).pvalue)
-        except (MemoryError, ValueError):
-            pass
-    rng = np.random.default_rng(SEED)
-    method = MonteCarloMethod(n_resamples=MC_RESAMPLES, rng=rng)
+    exact = _exact_2xk(r_arr, n_arr)
+    if exact is not None:
+        return exact
+    method = MonteCarloMethod(n_resamples=MC_RESAMPLES, rng=np.random.default_rng(SEED))
     return float(fisher_exact(table, method=method).pvalue)
+
+
+EXACT_STATES = 3_000_000
+
+
+def _log_comb(n: int, k: np.ndarray) -> np.ndarray:
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _exact_2xk(r: np.ndarray, n: np.ndarray) -> float | None:
+    """Sum of the probabilities of all tables no more likely than the observed one."""
+    total_r = int(r.sum())
+    observed = float(sum(_log_comb(int(ni), np.array(ri)) for ri, ni in zip(r, n, strict=True)))
+    cum, logp = np.zeros(1, dtype=np.int64), np.zeros(1)
+    remaining = int(n.sum())
+    for ni in n:
+        ni = int(ni)
+        remaining -= ni
+        xs = np.arange(min(ni, total_r) + 1)
+        new_cum = (cum[:, None] + xs[None, :]).ravel()
+        new_logp = (logp[:, None] + _log_comb(ni, xs)[None, :]).ravel()
+        ok = (new_cum <= total_r) & (new_cum + remaining >= total_r)
+        cum, logp = new_cum[ok], new_logp[ok]
+        if len(cum) > EXACT_STATES:
+            return None
+    logp = logp[cum == total_r]
+    norm = float(_log_comb(int(n.sum()), np.array(total_r)))
+    extreme = logp <= observed + 1e-7 * abs(observed) + 1e-12
+    return float(min(1.0, np.exp(logp[extreme] - norm).sum()))
 
 
 def chi2_pvalue(r: list[int], n: list[int]) -> float:
