@@ -187,6 +187,7 @@ class _Run:
         self.seen: set[str] = set()
         self.doids: set[str] = set()
         self.gene_ids: dict[str, str] = {}
+        self.parsed: dict[tuple, A.AltSpec] = {}
 
     def node(self, nid: str, label: Label, **props) -> None:
         self.out.nodes.append(Node(nid, label, props, SOURCE, self.rel.version))
@@ -235,7 +236,10 @@ class _Run:
         if not text:
             self.out.skipped[f"{kind}: no variant / molecular profile (no alteration link)"] += 1
             return
-        spec = A.parse_alteration(text, gene, self.genes, r.get("entrez_id") or None)
+        key = (text, gene, r.get("entrez_id") or None)
+        spec = self.parsed.get(key)
+        if spec is None:
+            spec = self.parsed[key] = A.parse_alteration(text, gene, self.genes, key[2])
         if not all(s.parsed for s in spec.lineage()):
             self.out.skipped[f"{kind}: variant name not normalised (kept under its gene)"] += 1
         A.emit(spec, self.node, self.edge, self.seen)

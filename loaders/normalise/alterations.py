@@ -207,8 +207,11 @@ def fusion(five: Gene, three: Gene) -> AltSpec:
                    "variant", three.symbol, three.node_id, parents=parents)
 
 
+_SEPARATORS = re.compile(r"[\s_/-]+")
+
+
 def signature(text: str) -> AltSpec | None:
-    norm = re.sub(r"[\s_/]+", " ", text.strip().upper()).replace("-", " ").strip()
+    norm = _SEPARATORS.sub(" ", text.strip().upper()).strip()
     hit = SIGNATURES.get(norm) or SIGNATURES.get(text.strip().upper())
     if not hit:
         return None

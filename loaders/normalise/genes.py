@@ -9,11 +9,12 @@ official ``hgnc_complete_set.txt`` (``hgnc_id``, ``symbol``, ``alias_symbol`` â€
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import pandas as pd
 
 from kg import schema as S
 
@@ -55,32 +56,36 @@ class GeneResolver:
 
     @classmethod
     def from_file(cls, path: Path) -> GeneResolver:
+        with open(path, encoding="utf-8") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+        use: dict[str, str] = {}
+        for key, names in _COLUMNS.items():
+            found = next((n for n in names if n in header), None)
+            if found is None and key in ("hgnc_id", "symbol"):
+                raise ValueError(f"{path}: not an HGNC file (no column {' or '.join(names)})")
+            if found:
+                use[key] = found
+        df = pd.read_csv(path, sep="\t", dtype=str, usecols=list(use.values()),
+                         keep_default_na=False)
+        cols = {key: df[col].str.strip('" ').tolist() for key, col in use.items()}
+        n = len(df)
+        empty = [""] * n
+        status = cols.get("status", empty)
         records: list[GeneRecord] = []
         aliases: dict[str, set[str]] = {}
         previous: dict[str, set[str]] = {}
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh, delimiter="\t")
-            header = next(reader)
-            idx = {}
-            for key, names in _COLUMNS.items():
-                found = next((header.index(n) for n in names if n in header), None)
-                if found is None and key in ("hgnc_id", "symbol"):
-                    raise ValueError(f"{path}: not an HGNC file (no column {' or '.join(names)})")
-                idx[key] = found
-            for row in reader:
-                def get(key: str, row=row) -> str:
-                    i = idx[key]
-                    return row[i].strip().strip('"') if i is not None and i < len(row) else ""
-                status = get("status")
-                if status and status != "Approved":
-                    continue
-                hid = get("hgnc_id")
-                if not hid.startswith("HGNC:"):
-                    hid = f"HGNC:{hid}"
-                rec = GeneRecord(hid, get("symbol"), get("name"), get("entrez") or None)
-                records.append(rec)
-                for key, table in (("aliases", aliases), ("previous", previous)):
-                    for alias in _SPLIT.split(get(key)):
+        for i in range(n):
+            if status[i] and status[i] != "Approved":
+                continue
+            hid = cols["hgnc_id"][i]
+            if not hid.startswith("HGNC:"):
+                hid = f"HGNC:{hid}"
+            records.append(GeneRecord(hid, cols["symbol"][i], cols.get("name", empty)[i],
+                                      cols.get("entrez", empty)[i] or None))
+            for key, table in (("aliases", aliases), ("previous", previous)):
+                value = cols.get(key, empty)[i]
+                if value:
+                    for alias in _SPLIT.split(value):
                         if alias.strip():
                             table.setdefault(alias.strip().upper(), set()).add(hid)
         return cls(records, aliases, previous)
