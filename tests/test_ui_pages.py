@@ -201,3 +201,57 @@ def test_cypher_console_runs_examples_read_only_with_row_cap(app):
     at.text_area(key="cy_text").set_value("CREATE (g:Gene {id: 'HGNC:0'}) RETURN g.id AS id")
     at.button(key="cy_run").click().run()
     assert at.error, "a write must be refused"
+
+
+# ---------------------------------------------------------------- tumour-agnostic signals
+def test_signals_table_forest_and_heatmap(app):
+    at = open_page(app, "signals")
+    ranked = frame(at).set_index("alteration_group_name")
+    # BRAF inhibitor x BRAF V600: CRC 0/10 + NSCLC 8/19 + committee V600E CRC 2/8 = 10/37
+    assert (ranked.at["BRAF V600", "k"], ranked.at["BRAF V600", "n"]) == (10, 37)
+    assert ranked.at["BRAF V600", "private data"]
+    assert (ranked.at["MSI-H/dMMR", "k"], ranked.at["MSI-H/dMMR", "n"]) == (12, 28)
+    assert not ranked.at["MSI-H/dMMR", "private data"]
+    assert len(at.get("plotly_chart")) == 2  # forest plot and heatmap
+    app.selectbox(key="as_of").set_value(2019).run()
+    ranked = frame(at).set_index("alteration_group_name")
+    assert (ranked.at["BRAF V600", "k"], ranked.at["BRAF V600", "n"]) == (8, 29)
+    assert (ranked.at["MSI-H/dMMR", "k"], ranked.at["MSI-H/dMMR", "n"]) == (4, 10)
+
+
+def test_signals_label_filter_and_bad_thresholds(app):
+    at = open_page(app, "signals")
+    labels = at.multiselect(key="sig_labels").value
+    assert len(frame(at)) == 2
+    at.multiselect(key="sig_labels").set_value([]).run()
+    assert len(frame(at)) == 0
+    at.multiselect(key="sig_labels").set_value(labels).run()
+    at.number_input(key="sig_p0").set_value(0.5).run()
+    at.number_input(key="sig_p1").set_value(0.3).run()
+    assert any("p0" in e.value for e in at.error)
+
+
+# ---------------------------------------------------------------- candidate cohorts
+@pytest.fixture(scope="module")
+def candidate_artefact(tmp_path_factory) -> Artefact:
+    return build_from(MINI, tmp_path_factory.mktemp("ui-cand"),
+                      cohort_tables=[COMMITTEE, FIXTURES / "ui" / "committee_candidate.csv"])
+
+
+def test_candidates_rationale_and_as_of(candidate_artefact, monkeypatch):
+    monkeypatch.setenv("REDISCOVER_BUILD_DIR", str(candidate_artefact.path.parent.parent))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at = open_page(at, "candidates")
+    cands = frame(at, 0)
+    assert len(cands) == 1
+    row = cands.iloc[0]
+    assert (row["treatment_group"], row["alteration_group_name"], row["histology_name"]) == (
+        "PD-1/PD-L1 inhibitor", "MSI-H/dMMR", "Colorectal Cancer")
+    assert row["simon_optimal"] == "1/10, 5/29"  # Simon (1989) optimal for p0=.1, p1=.3
+    support = frame(at, 1)
+    assert list(support["id"]) == ["result:DRUP:nivolumab-msi@2023"]
+    assert support.iloc[0]["n_evaluable"] == 28
+    assert any("Simon two-stage designs" in m.value for m in at.markdown)
+    at.selectbox(key="as_of").set_value(2019).run()
+    assert len(frame(at, 0)) == 0

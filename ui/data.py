@@ -9,6 +9,7 @@ picked up on the next rerun while repeated renders reuse the frames.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -334,6 +335,12 @@ def response_rates(current: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
 
 
+def plot_text(values: pd.Series) -> pd.Series:
+    """Data text for Plotly labels: Plotly reads a little HTML in text, so data is entity-escaped
+    (it shows ``<script>`` as those characters; nothing is interpreted)."""
+    return values.fillna("").astype(str).map(html.escape)
+
+
 def sources_frame(manifest: dict) -> pd.DataFrame:
     rows = []
     for s in manifest.get("sources", []):
@@ -470,3 +477,106 @@ def display_rows(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
         return json.dumps(v, default=str) if isinstance(v, dict | list | tuple) else v
 
     return pd.DataFrame([[cell(v) for v in r] for r in rows], columns=columns)
+
+
+# ------------------------------------------------------------------ analyses (queries/)
+#: Choices offered for the analyses' parameters (validated again by queries.params).
+ANALYSIS_DEFAULTS = {"endpoint": "response", "alteration_level": "codon",
+                     "tumour_level": "main_type", "treatment_level": "drug_class"}
+
+
+def analysis_controls(prefix: str) -> dict | None:
+    """Widgets for the analyses' levels and thresholds; None (with an error) when invalid."""
+    from queries.params import (
+        ALTERATION_LEVELS,
+        ENDPOINTS,
+        TREATMENT_LEVELS,
+        TUMOUR_LEVELS,
+        QueryParameterError,
+        Thresholds,
+    )
+
+    d = Thresholds()
+    with st.expander("Analysis parameters (levels and thresholds)", expanded=False):
+        c1, c2, c3, c4 = st.columns(4)
+        endpoint = c1.selectbox("Endpoint", ENDPOINTS, key=f"{prefix}_endpoint",
+                                help="response = objective response; benefit = clinical "
+                                     "benefit as each report defines it")
+        alteration_level = c2.selectbox("Alteration level", ALTERATION_LEVELS,
+                                        index=ALTERATION_LEVELS.index("codon"),
+                                        key=f"{prefix}_alt_level")
+        tumour_level = c3.selectbox("Tumour-type level", TUMOUR_LEVELS,
+                                    index=TUMOUR_LEVELS.index("main_type"),
+                                    key=f"{prefix}_tumour_level")
+        treatment_level = c4.selectbox("Treatment grouping", TREATMENT_LEVELS,
+                                       index=TREATMENT_LEVELS.index("drug_class"),
+                                       key=f"{prefix}_treatment_level")
+        c1, c2, c3, c4, c5 = st.columns(5)
+        p0 = c1.number_input("p0 (uninteresting rate)", 0.01, 0.99, d.p0, 0.05,
+                             key=f"{prefix}_p0")
+        p1 = c2.number_input("p1 (target rate)", 0.01, 0.99, d.p1, 0.05, key=f"{prefix}_p1")
+        prob = c3.number_input("Posterior probability bar", 0.5, 0.99, d.prob, 0.05,
+                               key=f"{prefix}_prob")
+        k = c4.number_input("k (tumour types for agnostic)", 1, 20, d.k, key=f"{prefix}_k")
+        min_n = c5.number_input("Minimum evaluable per histology", 1, 100, d.min_n,
+                                key=f"{prefix}_min_n")
+    try:
+        Thresholds(p0=p0, p1=p1, prob=prob, k=int(k), min_n=int(min_n))
+    except QueryParameterError as exc:
+        st.error(str(exc))
+        return None
+    return {"endpoint": endpoint, "alteration_level": alteration_level,
+            "tumour_level": tumour_level, "treatment_level": treatment_level,
+            "p0": float(p0), "p1": float(p1), "prob": float(prob), "k": int(k),
+            "min_n": int(min_n)}
+
+
+def run_analysis(art: Artefact, name: str, as_of_year: int | None, params: dict
+                 ) -> tuple[pd.DataFrame, dict]:
+    """Call one analysis of queries/ with the page's parameters; (frame, header)."""
+    from queries.agnostic import histology_dependence, histology_posteriors, tumour_agnostic
+    from queries.gaps import candidate_cohorts, gaps
+    from queries.params import Thresholds
+
+    fn = {"tumour_agnostic": tumour_agnostic, "histology_posteriors": histology_posteriors,
+          "histology_dependence": histology_dependence, "candidate_cohorts": candidate_cohorts,
+          "gaps": gaps}[name]
+    p = dict(params)
+    t = Thresholds(p0=p.pop("p0"), p1=p.pop("p1"), prob=p.pop("prob"), k=p.pop("k"),
+                   min_n=p.pop("min_n"))
+    df = fn(art, as_of=as_of_year, thresholds=t, **p)
+    return df, dict(df.attrs.get("header", {}))
+
+
+@st.cache_data(show_spinner="Running the analysis …", max_entries=64)
+def cached_analysis(key: Key, name: str, as_of_year: int | None, params: tuple
+                    ) -> tuple[pd.DataFrame, dict]:
+    return run_analysis(artefact(key), name, as_of_year, dict(params))
+
+
+def has_private(sources: pd.Series) -> pd.Series:
+    """Rows built partly from a committee's own (private) table."""
+    return sources.fillna("").astype(str).str.contains("committee:", regex=False)
+
+
+def rationale_rows(table: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """The evidence-table rows behind a proposal (result and evidence ids), in the given order.
+
+    Ids the table does not hold (e.g. a derived remainder unit) are listed with kind 'not found'
+    rather than dropped."""
+    ids = [i for i in dict.fromkeys(ids) if i]
+    found = table.drop_duplicates("id").set_index("id")
+    rows = []
+    for i in ids:
+        if i in found.index:
+            rows.append(found.loc[i].to_dict() | {"id": i})
+        else:
+            rows.append({"id": i, "kind": "not found"})
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).drop(
+        columns=["trial", "alteration", "regimen", "tumour_type"])
+
+
+def split_ids(text: object) -> list[str]:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return []
+    return [x.strip() for x in str(text).split(";") if x.strip()]

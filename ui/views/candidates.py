@@ -1,6 +1,70 @@
-"""Placeholder until the analysis lands."""
+"""Candidate cohorts: ranked proposals, the rows behind each, and the Simon two-stage design.
+
+Ranking, rationale and designs are queries.gaps.candidate_cohorts'; this page chooses parameters,
+shows the supporting rows from the evidence table and exports CSV.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("candidates")
-st.info("This page is being built.")
+from ui import data
+
+st.title("Candidate cohorts")
+setup = data.page_setup()
+if setup is None:
+    st.stop()
+key, art = setup
+as_of = data.as_of()
+params = data.analysis_controls("cand")
+if params is None:
+    st.stop()
+frozen = tuple(sorted(params.items()))
+
+ranked, header = data.cached_analysis(key, "candidate_cohorts", as_of, frozen)
+st.caption(data.as_of_note(header))
+
+st.markdown(
+    f"**Simon two-stage designs** for p0={params['p0']:g}, p1={params['p1']:g} "
+    f"(α=0.05, β=0.20)  \n{header.get('simon_optimal', '–')}  \n"
+    f"{header.get('simon_minimax', '–')}  \n"
+    f"**DRUP-like rule** ({header.get('drup_rule', '8 → 24')}): type I error "
+    f"{header.get('drup_type_i_error', float('nan')):.3f}, power "
+    f"{header.get('drup_power', float('nan')):.3f}, expected size under p0 "
+    f"{header.get('drup_en0', float('nan'))}")
+
+tiers = sorted(t for t in ranked.get("evidence_tier", []).dropna().unique() if t) \
+    if len(ranked) else []
+tier_pick = st.multiselect("Best supporting evidence tier", tiers, key="cand_tiers",
+                           placeholder="any")
+rows = ranked[ranked["evidence_tier"].isin(tier_pick)] if tier_pick else ranked
+st.markdown(f"**{len(rows)} candidate(s)** of {len(ranked)}")
+st.dataframe(rows, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="percent")
+                            for c in ("pred_response", "pred_p_above_p0", "drup_success_prob")})
+st.download_button("Download CSV", rows.to_csv(index=False).encode(),
+                   "rediscover_candidate_cohorts.csv", "text/csv", key="cand_download")
+
+st.subheader("Rationale rows")
+if rows.empty:
+    st.info("No candidate with these parameters.")
+else:
+    names = {r.rank: f"#{r.rank} {r.treatment_group} · {r.alteration_group_name} → "
+                     f"{r.histology_name}" for r in rows.itertuples()}
+    pick = st.selectbox("Candidate", list(names), format_func=names.get, key="cand_pick")
+    cand = rows[rows["rank"] == pick].iloc[0]
+    st.markdown(f"**Why:** {cand['rationale']}")
+    st.caption(f"Simon optimal {cand['simon_optimal']} · minimax {cand['simon_minimax']} · "
+               f"probability the 8 → 24 rule succeeds at the predicted rate: "
+               f"{cand['drup_success_prob']:.0%}" if cand["drup_success_prob"] ==
+               cand["drup_success_prob"] else "")
+    table = data.cached_evidence_table(key, as_of, False)
+    support = data.rationale_rows(table, data.split_ids(cand["supporting_rows"]))
+    st.dataframe(support, hide_index=True, width="stretch", column_config={
+        "publication_link": st.column_config.LinkColumn("publication link"),
+        "nct_link": st.column_config.LinkColumn("registry"),
+        "record_link": st.column_config.LinkColumn("record / source"),
+        "orr": st.column_config.NumberColumn("ORR", format="percent")})
+    st.download_button("Download these rows (CSV)", support.to_csv(index=False).encode(),
+                       "rediscover_candidate_rationale.csv", "text/csv",
+                       key="cand_rationale_download")

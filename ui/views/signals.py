@@ -1,6 +1,112 @@
-"""Placeholder until the analysis lands."""
+"""Tumour-agnostic signals: ranked groups, a forest plot per group, histology dependence.
 
+The statistics are queries.agnostic's (exact CIs, heterogeneity, EXNEX-like posteriors); this page
+only chooses parameters and draws.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("signals")
-st.info("This page is being built.")
+from queries.agnostic import LABEL_ORDER
+from ui import data
+
+st.title("Tumour-agnostic signals")
+setup = data.page_setup()
+if setup is None:
+    st.stop()
+key, art = setup
+as_of = data.as_of()
+params = data.analysis_controls("sig")
+if params is None:
+    st.stop()
+frozen = tuple(sorted(params.items()))
+
+ranked, header = data.cached_analysis(key, "tumour_agnostic", as_of, frozen)
+post, _ = data.cached_analysis(key, "histology_posteriors", as_of, frozen)
+st.caption(data.as_of_note(header) + f" Levels: alteration {params['alteration_level']}, "
+           f"tumour type {params['tumour_level']}, treatment {params['treatment_level']}; "
+           f"p0={params['p0']:g}, p1={params['p1']:g}.")
+
+labels = list(LABEL_ORDER)  # fixed options, so a choice survives a change of parameters
+chosen = st.multiselect("Labels", labels, default=labels, key="sig_labels")
+shown = ranked[ranked["label"].isin(chosen)].copy()
+shown["private data"] = data.has_private(shown["sources"])
+st.markdown(f"**{len(shown)} group(s)** of {len(ranked)}")
+st.dataframe(
+    shown, hide_index=True, width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="percent")
+                   for c in ("pooled_rate", "pooled_low", "pooled_high")})
+st.download_button("Download CSV", shown.to_csv(index=False).encode(),
+                   "rediscover_tumour_agnostic.csv", "text/csv", key="sig_download")
+
+# ---------------------------------------------------------------- forest plot
+st.subheader("Forest plot")
+if shown.empty:
+    st.info("No group to plot with these labels and parameters.")
+else:
+    names = {r.rank: f"#{r.rank} {r.treatment_group} · {r.alteration_group_name} ({r.label})"
+             for r in shown.itertuples()}
+    pick = st.selectbox("Group", list(names), format_func=names.get, key="sig_group")
+    group = shown[shown["rank"] == pick].iloc[0]
+    rows = post[(post["treatment_group"] == group["treatment_group"])
+                & (post["alteration_group"] == group["alteration_group"])]
+    rows = rows.sort_values("rate", ascending=True)
+    labels_y = [f"{h} ({k}/{n})" for h, k, n in
+                zip(data.plot_text(rows["histology_name"]), rows["k"], rows["n"], strict=True)]
+    pooled_y = f"pooled ({group['k']}/{group['n']})"
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=rows["rate"], y=labels_y, mode="markers", name="observed rate, exact 95% CI",
+        marker={"size": 9, "color": "#1f77b4"},
+        error_x={"type": "data", "symmetric": False, "array": rows["high"] - rows["rate"],
+                 "arrayminus": rows["rate"] - rows["low"]},
+        customdata=rows[["trials", "sources", "result_ids"]].apply(data.plot_text).to_numpy(),
+        hovertemplate="%{y}: %{x:.0%}<br>trials %{customdata[0]}<br>sources "
+                      "%{customdata[1]}<br>%{customdata[2]}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=rows["post_mean"], y=labels_y, mode="markers",
+                             name="posterior mean (borrowing)",
+                             marker={"symbol": "x", "size": 9, "color": "#ff7f0e"}))
+    fig.add_trace(go.Scatter(
+        x=[group["pooled_rate"]], y=[pooled_y], mode="markers", name="pooled, exact 95% CI",
+        marker={"symbol": "diamond", "size": 14, "color": "#d62728"},
+        error_x={"type": "data", "symmetric": False,
+                 "array": [group["pooled_high"] - group["pooled_rate"]],
+                 "arrayminus": [group["pooled_rate"] - group["pooled_low"]]}))
+    for x, name in ((params["p0"], "p0"), (params["p1"], "p1")):
+        fig.add_vline(x=x, line_dash="dot", annotation_text=name)
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=params["endpoint"] + " rate")
+    fig.update_layout(height=max(260, 40 * (len(rows) + 1) + 120), legend={"orientation": "h"})
+    st.plotly_chart(fig, width="stretch")
+    st.caption(f"Heterogeneity: exact p = {group['het_exact_p']:.3g}, I² = {group['i2']:.2f}. "
+               f"Supporting reports: {group['result_ids']}")
+
+# ---------------------------------------------------------------- heatmap
+st.subheader("Histology dependence (alteration × tumour type)")
+dep, dep_header = data.cached_analysis(key, "histology_dependence", as_of, frozen)
+share = dep_header.get("share_dependent")
+if share == share and share is not None:
+    st.markdown(f"**{dep_header.get('dependent_groups', 0)} of "
+                f"{dep_header.get('tested_groups', 0)}** tested groups are histology-dependent "
+                f"({share:.1%}); DRUP reported {dep_header.get('drup_share', 0.235):.1%}.")
+if dep_header.get("explanation"):
+    st.caption(dep_header["explanation"])
+if len(post):
+    grid = post.assign(group=data.plot_text(post["treatment_group"]) + " · "
+                       + data.plot_text(post["alteration_group_name"]),
+                       histology_name=data.plot_text(post["histology_name"]))
+    rate = grid.pivot_table(index="group", columns="histology_name", values="rate",
+                            aggfunc="first")
+    text = grid.assign(kn=grid["k"].astype(int).astype(str) + "/"
+                       + grid["n"].astype(int).astype(str)).pivot_table(
+        index="group", columns="histology_name", values="kn", aggfunc="first")
+    text = text.reindex(index=rate.index, columns=rate.columns)
+    heat = go.Figure(go.Heatmap(
+        z=rate.to_numpy(), x=list(rate.columns), y=list(rate.index),
+        text=text.fillna("").to_numpy(), texttemplate="%{text}", colorscale="RdYlGn",
+        zmin=0, zmax=1, colorbar={"title": "rate", "tickformat": ".0%"},
+        hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{text})<extra></extra>"))
+    heat.update_layout(height=max(300, 28 * len(rate) + 160))
+    st.plotly_chart(heat, width="stretch")
+st.dataframe(dep, hide_index=True, width="stretch")
