@@ -9,16 +9,16 @@ chromium is used (scripts/system-deps.sh installs it for CI).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, MINI, build_from
-
-from ui.commands.ui import streamlit_command
 
 pytestmark = pytest.mark.browser
 
@@ -66,18 +66,22 @@ def server(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "REDISCOVER_BUILD_DIR": str(root)}
     log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
-    proc = subprocess.Popen(streamlit_command(port, headless=True), env=env, cwd=REPO,
-                            stdout=log, stderr=subprocess.STDOUT)
+    # Through the real entry point: `kg ui` passes the root on as REDISCOVER_BUILD_DIR.
+    env.pop("REDISCOVER_BUILD_DIR")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--root", str(root),
+                             "--port", str(port), "--headless"], env=env, cwd=REPO,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
         yield url
     finally:
-        proc.terminate()
+        # kg ui and its streamlit child share the session started above: stop both.
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
         log.close()
 
 
@@ -152,6 +156,7 @@ def test_overview(server, browser_page):
     assert visible(page, "private")
     ticks = " ".join(page.locator(".js-plotly-plot .ytick text").evaluate_all(
         "els => els.map(e => e.textContent)"))
+    assert "[private committee] vemurafenib · BRAF V600E" in ticks
     assert ARM in ticks  # the chart shows the markup as characters
     shot(page, "1_overview")
     no_script_ran(page)

@@ -328,9 +328,11 @@ def response_rates(current: pd.DataFrame) -> pd.DataFrame:
     df = df[df["n_response"].notna()]
     df["orr"] = df["n_response"].astype(float) / df["n_evaluable"].astype(float)
     df["ci_low"], df["ci_high"] = exact_ci(df["n_response"], df["n_evaluable"])
-    df["cohort_label"] = (df["regimen_name"].fillna("?") + " · " + df["alteration_name"].fillna("?")
-                          + " · " + df["tumour_type_name"].fillna("?") + " · "
-                          + df["arm"].fillna(""))
+    private = df["private"].fillna(False).astype(bool)
+    df["cohort_label"] = (private.map({True: "[private committee] ", False: ""})
+                          + df["regimen_name"].fillna("?") + " · "
+                          + df["alteration_name"].fillna("?") + " · "
+                          + df["tumour_type_name"].fillna("?") + " · " + df["arm"].fillna(""))
     df["origin"] = [origin(s, p) for s, p in zip(df["result_source"], df["private"], strict=True)]
     return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
 
