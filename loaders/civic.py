@@ -124,6 +124,11 @@ def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+def split_drugs(value: str | None) -> list[str]:
+    """Comma-separated, except inside chemical names: ``2,4-pyrimidinediamine`` is one drug."""
+    return [v.strip() for v in re.split(r"(?<=\D),|,(?=\D)", value or "") if v.strip()]
+
+
 # ---------------------------------------------------------------- loader
 class CivicLoader:
     def __init__(self, source_dir: Path, curated_drugs: Path | None = None,
@@ -247,7 +252,7 @@ class _Run:
         self.edge(eid, Rel.FOR_ALTERATION, spec.id)
 
     def _regimens(self, eid: str, r: dict[str, str], kind: str) -> None:
-        names = split_list(r.get("drugs"))
+        names = split_drugs(r.get("drugs"))
         if not names:
             return
         infos: list[DrugInfo] = [self.drugs.lookup(n) for n in names]

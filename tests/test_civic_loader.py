@@ -141,3 +141,9 @@ def test_builds_with_curated_cohorts_and_meets_braf_v600(shared_data, tmp_path):
     assert len(art.nodes(Label.TUMOUR_TYPE)) == 898
     names = {s["name"]: s for s in art.manifest["sources"]}
     assert names["civic"]["loaded"]["evidence rows"] == 3650
+
+
+def test_drug_lists_keep_chemical_names_whole():
+    assert C.split_drugs("Gefitinib,Erlotinib") == ["Gefitinib", "Erlotinib"]
+    assert C.split_drugs("Crizotinib,2,4-pyrimidinediamine") == ["Crizotinib",
+                                                                 "2,4-pyrimidinediamine"]
