@@ -17,6 +17,7 @@ from conftest import FIXTURES, MINI, build_from
 from streamlit.testing.v1 import AppTest
 
 from kg.artefact import Artefact
+from queries.cohorts import current_results
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 COMMITTEE = FIXTURES / "ui" / "committee_cohorts.csv"
@@ -255,3 +256,26 @@ def test_candidates_rationale_and_as_of(candidate_artefact, monkeypatch):
     assert any("Simon two-stage designs" in m.value for m in at.markdown)
     at.selectbox(key="as_of").set_value(2019).run()
     assert len(frame(at, 0)) == 0
+
+
+# ---------------------------------------------------------------- the bundled curated data
+@pytest.fixture(scope="module")
+def real_artefact(request) -> Artefact:
+    """The bundled curated tables when data/ has them (being curated), else the mini slice."""
+    has_data = (Path(__file__).resolve().parents[1] / "data" / "cohorts.csv").exists()
+    return request.getfixturevalue("bundled_artefact" if has_data else "mini_artefact")
+
+
+def test_every_page_renders_on_bundled_data(real_artefact, monkeypatch):
+    monkeypatch.setenv("REDISCOVER_BUILD_DIR", str(real_artefact.path.parent.parent))
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for page in ("evidence", "graph", "signals", "candidates", "cypher"):
+        open_page(at, page)
+    at = open_page(at, "evidence")
+    everything = len(frame(at))
+    current, _ = current_results(real_artefact)
+    busiest = current["trial"].value_counts().index[0]
+    at.multiselect(key="ev_trials").set_value([busiest]).run()
+    assert len(frame(at)) == int((current["trial"] == busiest).sum()) < everything

@@ -337,6 +337,40 @@ def response_rates(current: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
 
 
+def rate_figure(rates: pd.DataFrame):
+    """Dot-and-whisker chart of per-cohort rates with exact CIs, one colour per trial.
+
+    Built from graph_objects traces (plotly.express took 1.5 s for 85 trials), and cached by
+    ``cached_rate_figure``."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for trial, part in rates.groupby("trial_name", sort=True):
+        hover = part[["result", "n_response", "n_evaluable", "origin", "source_file",
+                      "source_row"]].astype(str).apply(plot_text).to_numpy()
+        traces.append(go.Scatter(
+            x=part["orr"], y=plot_text(part["cohort_label"]), mode="markers",
+            name=html.escape(str(trial)), customdata=hover,
+            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["orr"],
+                     "arrayminus": part["orr"] - part["ci_low"]},
+            hovertemplate="%{y}<br>%{x:.0%} (%{customdata[1]}/%{customdata[2]})<br>"
+                          "%{customdata[0]}<br>%{customdata[3]} · %{customdata[4]} row "
+                          "%{customdata[5]}<extra></extra>"))
+    fig = go.Figure(data=traces)
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="objective response rate")
+    fig.update_yaxes(categoryorder="array",
+                     categoryarray=list(plot_text(rates["cohort_label"]))[::-1])
+    fig.update_layout(height=max(300, 22 * len(rates) + 120), legend_title_text="trial")
+    return fig
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_rate_figure(key: Key, as_of_year: int | None, trials: tuple[str, ...]):
+    current, _ = cached_current(key, as_of_year)
+    rates = response_rates(current)
+    return rate_figure(rates[rates["trial_name"].isin(trials)])
+
+
 def plot_text(values: pd.Series) -> pd.Series:
     """Data text for Plotly labels: Plotly reads a little HTML in text, so data is entity-escaped
     (it shows ``<script>`` as those characters; nothing is interpreted)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from ui import data
@@ -61,21 +60,7 @@ rates = rates[rates["trial_name"].isin(chosen)]
 st.caption(f"{len(rates)} cohort(s) with evaluable patients and a response count; each cohort's "
            "current report only (no patient counted twice).")
 if not rates.empty:
-    plotted = rates.assign(label=data.plot_text(rates["cohort_label"]),
-                           trial=data.plot_text(rates["trial_name"]),
-                           **{c: data.plot_text(rates[c])
-                              for c in ("result", "origin", "source_file")})
-    fig = px.scatter(
-        plotted, x="orr", y="label", color="trial",
-        error_x=rates["ci_high"] - rates["orr"], error_x_minus=rates["orr"] - rates["ci_low"],
-        hover_data={"result": True, "n_response": True, "n_evaluable": True, "origin": True,
-                    "source_file": True, "source_row": True, "label": False},
-        labels={"orr": "objective response rate", "label": "", "trial": "trial"},
-        height=max(300, 22 * len(rates) + 120),
-    )
-    fig.update_xaxes(range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(categoryorder="array", categoryarray=list(plotted["label"])[::-1])
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(data.cached_rate_figure(key, as_of, tuple(chosen)), width="stretch")
     st.dataframe(rates[["trial_name", "cohort_label", "n_response", "n_evaluable", "orr",
                         "ci_low", "ci_high", "origin", "result", "source_file", "source_row"]],
                  hide_index=True, width="stretch",
