@@ -39,9 +39,9 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import bioregistry
@@ -98,7 +98,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
 }
 OXIGRAPH, MEMORY = "Oxigraph", "default"
 
-_XSD = {INT: XSD.integer, FLOAT: XSD.double, BOOL: XSD.boolean}
+_XSD = {INT: str(XSD.integer), FLOAT: str(XSD.double), BOOL: str(XSD.boolean)}
 _IRI_SAFE = "-._~!$&'()*+,;=:@/"
 _NCT = re.compile(r"NCT\d{8}")
 
@@ -127,12 +127,27 @@ def converter() -> curies.Converter:
     return curies.Converter(records)
 
 
-def iri(curie: str) -> URIRef:
-    """The published IRI of a node id. Local parts are percent-encoded where IRIs forbid."""
+@cache
+def _uri_prefixes() -> dict[str, str]:
+    """CURIE prefix → published URI prefix, read once from the converter (its per-call
+    expansion rebuilds a lookup table and dominated the export time)."""
+    return {rec.prefix: rec.uri_prefix for rec in converter().records}
+
+
+@lru_cache(maxsize=1 << 18)
+def _iri(curie: str) -> str:
     prefix, _, local = curie.partition(":")
     if prefix == URL_PREFIX:
-        return URIRef(quote(local, safe=_IRI_SAFE + "?#[]%"))
-    return URIRef(converter().expand(f"{prefix}:{quote(local, safe=_IRI_SAFE)}", strict=True))
+        return quote(local, safe=_IRI_SAFE + "?#[]%")
+    try:
+        return _uri_prefixes()[prefix] + quote(local, safe=_IRI_SAFE)
+    except KeyError:
+        raise ValueError(f"{curie}: prefix {prefix!r} is not in the schema") from None
+
+
+def iri(curie: str) -> URIRef:
+    """The published IRI of a node id. Local parts are percent-encoded where IRIs forbid."""
+    return URIRef(_iri(curie))
 
 
 def statement_iri(src: str, rel: Rel, dst: str, source: str) -> URIRef:
@@ -140,73 +155,89 @@ def statement_iri(src: str, rel: Rel, dst: str, source: str) -> URIRef:
 
 
 # ---------------------------------------------------------------- triples
-def _literal(value: Any, kind: str) -> Literal | None:
+# Triples are produced once in a store-neutral form (an IRI is a ``str``, a literal a ``Lit``)
+# and turned into rdflib or pyoxigraph terms by the store that receives them: building
+# rdflib terms only to convert them again for Oxigraph took most of the export time.
+class Lit(NamedTuple):
+    lexical: str
+    datatype: str | None = None
+
+
+Triple = tuple[str, str, "str | Lit"]
+
+
+def _lit(value: Any, kind: str) -> Lit | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if kind == INT:
-        return Literal(int(value), datatype=XSD.integer)
+        return Lit(str(int(value)), _XSD[INT])
     if kind == FLOAT:
-        return Literal(float(value), datatype=XSD.double)
+        return Lit(repr(float(value)), _XSD[FLOAT])
     if kind == BOOL:
-        return Literal(bool(value), datatype=XSD.boolean)
-    return Literal(str(value))
+        return Lit("true" if value else "false", _XSD[BOOL])
+    return Lit(str(value))
 
 
-def vocabulary_triples() -> Iterator[tuple]:
+def _category(label: Label) -> str:
+    return BIOLINK[NODE_CLASSES[label].biolink.split(":", 1)[1]]
+
+
+def vocabulary_triples() -> Iterator[Triple]:
     """Classes and predicates with their Biolink mappings: the graph explains itself."""
     for label, cls in NODE_CLASSES.items():
         c = VOCAB[str(label)]
         yield c, RDF.type, OWL.Class
-        yield c, RDFS.label, Literal(str(label))
-        yield c, RDFS.comment, Literal(cls.description)
-        yield c, RDFS.subClassOf, BIOLINK[cls.biolink.split(":", 1)[1]]
+        yield c, RDFS.label, Lit(str(label))
+        yield c, RDFS.comment, Lit(cls.description)
+        yield c, RDFS.subClassOf, _category(label)
     for rel, rc in REL_CLASSES.items():
         p = VOCAB[str(rel)]
         yield p, RDF.type, OWL.ObjectProperty
-        yield p, RDFS.label, Literal(str(rel))
-        yield p, RDFS.comment, Literal(rc.description)
+        yield p, RDFS.label, Lit(str(rel))
+        yield p, RDFS.comment, Lit(rc.description)
         for target in REL_MAPPINGS.get(rel, ()):
             yield p, RDFS.subPropertyOf, target
 
 
-def node_triples(label: Label, df: pd.DataFrame) -> Iterator[tuple]:
-    cls = NODE_CLASSES[label]
-    kinds = {**cls.properties, **PROVENANCE}
-    klass, category = VOCAB[str(label)], BIOLINK[cls.biolink.split(":", 1)[1]]
-    clinicaltrials = converter().get_record("clinicaltrials").uri_prefix
+def node_triples(label: Label, df: pd.DataFrame) -> Iterator[Triple]:
+    kinds = {**NODE_CLASSES[label].properties, **PROVENANCE}
+    predicates = {prop: (RDFS.label if prop == "name" else VOCAB[prop]) for prop in kinds}
+    klass, category = VOCAB[str(label)], _category(label)
+    clinicaltrials = _uri_prefixes()["clinicaltrials"]
     for rec in df.to_dict("records"):
-        s = iri(rec["id"])
+        s = _iri(rec["id"])
         yield s, RDF.type, klass
         yield s, RDF.type, category
-        yield s, DCTERMS.identifier, Literal(rec["id"])
+        yield s, DCTERMS.identifier, Lit(rec["id"])
         for prop, kind in kinds.items():
-            lit = _literal(rec.get(prop), kind)
+            lit = _lit(rec.get(prop), kind)
             if lit is None:
                 continue
-            yield s, (RDFS.label if prop == "name" else VOCAB[prop]), lit
+            yield s, predicates[prop], lit
             if prop in ("registry_ids", "nct_ids"):
-                for nct in sorted(set(_NCT.findall(str(lit)))):
-                    yield s, RDFS.seeAlso, URIRef(clinicaltrials + nct)
+                for nct in sorted(set(_NCT.findall(lit.lexical))):
+                    yield s, RDFS.seeAlso, clinicaltrials + nct
 
 
-def edge_triples(rel: Rel, df: pd.DataFrame) -> Iterator[tuple]:
+def edge_triples(rel: Rel, df: pd.DataFrame) -> Iterator[Triple]:
     p = VOCAB[str(rel)]
     kinds = {**PROVENANCE, **REL_CLASSES[rel].properties}
+    predicates = {prop: VOCAB[prop] for prop in kinds}
     for rec in df.to_dict("records"):
-        s, o = iri(rec["src"]), iri(rec["dst"])
-        st = statement_iri(rec["src"], rel, rec["dst"], rec["source"])
+        s, o = _iri(rec["src"]), _iri(rec["dst"])
+        st = STATEMENT + content_id(rec["src"], rel, rec["dst"], rec["source"])
         yield s, p, o
         yield st, RDF.type, RDF.Statement
         yield st, RDF.subject, s
         yield st, RDF.predicate, p
         yield st, RDF.object, o
         for prop, kind in kinds.items():
-            lit = _literal(rec.get(prop), kind)
+            lit = _lit(rec.get(prop), kind)
             if lit is not None:
-                yield st, VOCAB[prop], lit
+                yield st, predicates[prop], lit
 
 
-def view_triples(view: GraphTables) -> Iterator[tuple]:
+def view_triples(view: GraphTables) -> Iterator[Triple]:
     yield from vocabulary_triples()
     for label, df in view.nodes.items():
         yield from node_triples(label, df)
@@ -237,11 +268,27 @@ def new_graph(store: str = OXIGRAPH) -> Graph:
     return g
 
 
-def fill(g: Graph, triples: Iterable[tuple], batch: int = 50_000) -> Graph:
-    """Add triples in batches (one store call per batch, not per triple)."""
+def wrap(ox_store) -> Graph:
+    """An rdflib Graph over a pyoxigraph Store (its default graph)."""
+    from oxrdflib import OxigraphStore
+
+    g = Graph(store=OxigraphStore(store=ox_store), identifier=DATASET_DEFAULT_GRAPH_ID,
+              bind_namespaces="none")
+    bind_prefixes(g)
+    return g
+
+
+def rdflib_term(t: str | Lit) -> URIRef | Literal:
+    if isinstance(t, Lit):
+        return Literal(t.lexical, datatype=URIRef(t.datatype) if t.datatype else None)
+    return URIRef(t)
+
+
+def fill(g: Graph, triples: Iterable[Triple], batch: int = 50_000) -> Graph:
+    """Add triples to an rdflib graph in batches (one store call per batch)."""
     buf: list[tuple] = []
     for s, p, o in triples:
-        buf.append((s, p, o, g))
+        buf.append((URIRef(s), URIRef(p), rdflib_term(o), g))
         if len(buf) >= batch:
             g.addN(buf)
             buf.clear()
@@ -250,9 +297,38 @@ def fill(g: Graph, triples: Iterable[tuple], batch: int = 50_000) -> Graph:
     return g
 
 
+def fill_oxigraph(ox_store, triples: Iterable[Triple]) -> None:
+    """Load triples straight into a pyoxigraph Store (no rdflib terms on the way)."""
+    import pyoxigraph as ox
+
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def node(value: str) -> ox.NamedNode:
+        n = nodes.get(value)
+        if n is None:
+            n = nodes[value] = ox.NamedNode(value)
+        return n
+
+    def obj(t: str | Lit):
+        if isinstance(t, Lit):
+            return ox.Literal(t.lexical, datatype=node(t.datatype)) if t.datatype \
+                else ox.Literal(t.lexical)
+        return node(t)
+
+    default = ox.DefaultGraph()
+    ox_store.bulk_extend(ox.Quad(node(s), node(p), obj(o), default) for s, p, o in triples)
+
+
 def to_graph(art: Artefact, include_private: bool = False, store: str = OXIGRAPH) -> Graph:
     """The artefact as one RDF graph (private records left out unless asked for)."""
-    return fill(new_graph(store), view_triples(graph_tables(art, include_private)))
+    triples = view_triples(graph_tables(art, include_private))
+    if store == OXIGRAPH:
+        import pyoxigraph
+
+        ox_store = pyoxigraph.Store()
+        fill_oxigraph(ox_store, triples)
+        return wrap(ox_store)
+    return fill(new_graph(store), triples)
 
 
 def rdf_format(fmt: str, store: str = OXIGRAPH) -> str:
@@ -303,25 +379,21 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
     built in a temporary directory and renamed into place, so concurrent users see it whole.
     """
     import pyoxigraph
-    from oxrdflib import OxigraphStore
 
     cache_dir = art.path / "rdf" / ("oxigraph-all" if include_private else "oxigraph-public")
     if not cache_dir.exists():
         cache_dir.parent.mkdir(exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{cache_dir.name}.", dir=cache_dir.parent))
         try:
-            g = new_graph(OXIGRAPH)
-            g.open(str(tmp / "store"), create=False)
-            fill(g, view_triples(graph_tables(art, include_private)))
-            g.close()
+            ox_store = pyoxigraph.Store(str(tmp / "store"))
+            fill_oxigraph(ox_store, view_triples(graph_tables(art, include_private)))
+            ox_store.flush()
+            del ox_store
             with contextlib.suppress(OSError):  # OSError: another process published it first
                 os.rename(tmp / "store", cache_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    store = OxigraphStore(store=pyoxigraph.Store.read_only(str(cache_dir)))
-    g = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
-    bind_prefixes(g)
-    return g
+    return wrap(pyoxigraph.Store.read_only(str(cache_dir)))
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
