@@ -32,13 +32,14 @@ rels = c2.multiselect("Relations", [str(r) for r in REL_CLASSES], key="gx_rels",
                       placeholder="all relations")
 max_nodes = c3.number_input("Max nodes", 10, 500, MAX_NODES, step=10, key="gx_max")
 
-nodes, edges, total = data.neighbourhood(art, centre, depth, rels, int(max_nodes))
+nodes, edges, total, page = data.cached_neighbourhood(key, centre, depth, tuple(rels),
+                                                     int(max_nodes))
 if total > len(nodes):
     st.warning(f"The neighbourhood has {total} nodes; showing the {len(nodes)} closest. "
                "Lower the depth or choose relations to see the rest.")
 st.caption(f"{len(nodes)} node(s), {len(edges)} edge(s). Colours: " + ", ".join(
     f"{lab}" for lab in sorted(nodes["label"].dropna().unique())) + ". ◆ = private committee data.")
-st.iframe(data.network_html(nodes, edges), height=640)
+st.iframe(page, height=640)
 
 node = art.node(centre) or {}
 st.subheader("Selected node")
