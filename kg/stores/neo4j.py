@@ -210,9 +210,12 @@ class Neo4jLoader:
                 self._with_retry(fn, create)
                 self.progress(task.name, len(batch))
 
-        with ThreadPoolExecutor(self.workers) as pool:
+        pool = ThreadPoolExecutor(self.workers)
+        try:
             for future in [pool.submit(run, t) for t in tasks]:
                 future.result()
+        finally:  # on an error or an interrupt, start no further batches
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def prune(self, tables: GraphTables) -> dict[str, int]:
         """Delete what the artefact no longer has (and any duplicate edge a retried CREATE
