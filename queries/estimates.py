@@ -49,7 +49,7 @@ def heterogeneity_exact(r: list[int], n: list[int]) -> float:
     return float(fisher_exact(table, method=method).pvalue)
 
 
-EXACT_STATES = 3_000_000
+EXACT_STATES = 200_000
 
 
 def _log_comb(n: int, k: np.ndarray) -> np.ndarray:
