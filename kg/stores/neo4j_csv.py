@@ -60,10 +60,12 @@ def _column(s: pd.Series, kind: str) -> pd.Series:
 
 
 def import_command(nodes: list[str], rels: list[str], database: str = "neo4j") -> str:
-    parts = ["neo4j-admin", "database", "import", "full", "--multiline-fields=true",
+    """The database name goes first: --nodes/--relationships take several files each and
+    would swallow a trailing positional argument."""
+    parts = ["neo4j-admin", "database", "import", "full", database, "--multiline-fields=true",
              "--overwrite-destination=true"]
     parts += [f"--nodes={p}" for p in nodes] + [f"--relationships={p}" for p in rels]
-    return " ".join(shlex.quote(p) for p in [*parts, database])
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 def export(art: Artefact, out_dir: Path, include_private: bool = False) -> dict[str, int]:
