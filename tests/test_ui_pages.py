@@ -10,6 +10,7 @@ committee BRAF V600E CRC (2024) = 5 rows.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,23 @@ def test_every_page_renders_on_bundled_data(real_artefact, monkeypatch):
     busiest = current["trial"].value_counts().index[0]
     at.multiselect(key="ev_trials").set_value([busiest]).run()
     assert len(frame(at)) == int((current["trial"] == busiest).sum()) < everything
+
+
+def test_cypher_console_offers_neo4j_only_when_configured(ui_artefact, monkeypatch):
+    monkeypatch.setenv("REDISCOVER_BUILD_DIR", str(ui_artefact.path.parent.parent))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at = open_page(at, "cypher")
+    assert at.radio(key="cy_engine").options == ["ladybug"]
+    with socket.socket() as s:  # a port nobody listens on: the console must say so plainly
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{closed}")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at = open_page(at, "cypher")
+    assert at.radio(key="cy_engine").options == ["ladybug", "neo4j"]
+    at.radio(key="cy_engine").set_value("neo4j").run()
+    at.button(key="cy_run").click().run()
+    assert any("cannot reach" in e.value for e in at.error), [e.value for e in at.error]

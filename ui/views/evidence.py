@@ -8,6 +8,9 @@ import streamlit as st
 from kg.schema import Label
 from ui import data
 
+#: Rows offered in the detail picker (thousands of options slow the browser down).
+MAX_DETAIL_CHOICES = 300
+
 st.title("Evidence browser")
 setup = data.page_setup()
 if setup is None:
@@ -74,8 +77,12 @@ st.download_button("Download CSV", shown.to_csv(index=False).encode(), "rediscov
                    "text/csv", key="ev_download")
 
 st.subheader("Row details")
-detail_id = st.selectbox("Show one row in full (trace a figure to its source)",
-                         list(rows["id"]), index=None, key="ev_detail", placeholder="choose a row")
+detail_ids = list(rows["id"].head(MAX_DETAIL_CHOICES))
+detail_id = st.selectbox("Show one row in full (trace a figure to its source)", detail_ids,
+                         index=None, key="ev_detail", placeholder="choose a row")
+if len(rows) > MAX_DETAIL_CHOICES:
+    st.caption(f"The first {MAX_DETAIL_CHOICES} of {len(rows)} rows are offered: narrow the "
+               "filters to reach the others.")
 if detail_id is not None:
     record = rows.loc[rows["id"] == detail_id].iloc[0]
     shown_fields = [(k, str(v)) for k, v in record.items() if v is not None and not _missing(v)]
