@@ -36,7 +36,9 @@ from queries.evidence import TIER_RANK, supporting_evidence
 from queries.hierarchy import (
     MIXED,
     alteration_groups,
+    ancestors,
     carrier_alterations,
+    parents_of,
     treatment_keys,
     tumour_groups,
 )
@@ -92,8 +94,10 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     names = tumour_groups(art, tumour_level).drop_duplicates("histology").set_index(
         "histology")["histology_name"]
     documented = pd.concat([
-        cohorts.loc[cohorts["known"], ["alteration_group", "histology"]],
-        ev[["alteration_group", "histology"]]], ignore_index=True).drop_duplicates()
+        cohorts.loc[cohorts["known"], ["alteration_group", "tumour_type", "histology"]],
+        ev[["alteration_group", "tumour_type", "histology"]]], ignore_index=True
+    ).drop_duplicates()
+    tumour_parents = parents_of(art, Label.TUMOUR_TYPE)
     rows: list[dict] = []
     for key, part in post.groupby(GROUP, dropna=False):
         tg, ag, ag_name = key
@@ -112,7 +116,14 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         tested_known = set(mine.loc[mine["known"] & ~mine["planned"], "histology"])
         planned = mine[mine["planned"]]
         group_ev = ev[(ev["treatment_group"] == tg) & (ev["alteration_group"] == ag)]
-        candidates = set(documented.loc[documented["alteration_group"] == ag, "histology"])
+        # a tumour type above one the group tested (evidence filed under "Bowel" when colorectal
+        # cancer was tested) is not another histology
+        coarser = {a for t in mine.loc[mine["known"], "tumour_type"]
+                   for a in ancestors(t, tumour_parents)[1:]}
+        group_ev = group_ev[~group_ev["tumour_type"].isin(coarser)]
+        doc = documented[(documented["alteration_group"] == ag)
+                         & ~documented["tumour_type"].isin(coarser)]
+        candidates = set(doc["histology"])
         candidates |= set(planned["histology"]) | set(group_ev["histology"])
         candidates.discard(MIXED)
         candidates.discard(None)

@@ -28,6 +28,11 @@ def carrier_alterations(art: Artefact) -> set[str]:
     return set(alts.loc[~alts["kind"].isin(NON_CARRIER_KINDS), "id"])
 
 
+def parents_of(art: Artefact, label: Label) -> dict[str, str]:
+    """child id → parent id along IS_A for one label."""
+    return _parents(art, label)
+
+
 def _parents(art: Artefact, label: Label) -> dict[str, str]:
     e = art.edges(Rel.IS_A)
     e = e[e["src_label"] == str(label)]
