@@ -80,7 +80,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     histology_name, n, k, rate, low, high (for inconclusive ones), n_supporting, supporting
     (histologies with activity), pred_response, pred_p_above_p0, evidence_tier,
     evidence_ids, rarity, supporting_rows (result and evidence ids behind the rationale),
-    planned_cohorts."""
+    sources (curated / committee:<file> of the supporting results), planned_cohorts."""
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
@@ -131,7 +131,10 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                 "n_supporting": len(active) + len(mixed_active),
                 "supporting": "; ".join(active["histology_name"].astype(str)) + (
                     "; mixed basket" if len(mixed_active) else ""),
-                "pred_response": pred, "pred_p_above_p0": pred_p}
+                "pred_response": pred, "pred_p_above_p0": pred_p,
+                "sources": ";".join(sorted({x for v in pd.concat([active["sources"],
+                                                                  mixed_active["sources"]])
+                                            for x in str(v).split(";") if x}))}
         for h in sorted(c for c in candidates if isinstance(c, str)):
             here = single[single["histology"] == h]
             h_ev = group_ev[group_ev["histology"] == h]
@@ -162,7 +165,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
             rows.append(row)
     cols = ["status", *GROUP, "histology", "histology_name", "n", "k", "rate", "low", "high",
             "n_supporting", "supporting", "pred_response", "pred_p_above_p0", "evidence_tier",
-            "evidence_ids", "rarity", "supporting_rows", "planned_cohorts"]
+            "evidence_ids", "rarity", "supporting_rows", "sources", "planned_cohorts"]
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["status", *KEY], ignore_index=True)
     out.attrs["header"] = header | {"planned_arms_without_date": int(cohorts["planned"].sum())}

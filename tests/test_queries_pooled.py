@@ -117,3 +117,20 @@ def test_cli_pooled(pool_graph):
                                    "--alteration", "MSI-H", "--tumour-type", "COADREAD",
                                    "--tumour-level", "organ"])
     assert res.exit_code == 2 and "tumour level" in res.output
+
+
+def test_committee_rows_are_labelled_in_every_analysis(pool_graph):
+    from queries.agnostic import tumour_agnostic
+    from queries.gaps import gaps
+    from queries.outcomes import cohort_outcomes
+
+    co = cohort_outcomes(pool_graph).set_index("cohort")
+    local = co.loc["cohort:BASKET-A:pd1-msi:crc-local"]
+    assert local["source"] == "committee:committee.csv" and bool(local["private"])
+    assert "cohort:BASKET-A:pd1-msi:crc-local" not in set(
+        cohort_outcomes(pool_graph, include_private=False)["cohort"])
+    ranked = tumour_agnostic(pool_graph)
+    msi = ranked[ranked["alteration_group"] == "alt:MSI-H"].iloc[0]
+    assert msi["sources"] == "committee:committee.csv;curated"
+    assert "result:BASKET-A:pd1-msi:crc-local@2024" in msi["result_ids"]
+    assert set(gaps(pool_graph)["sources"]) <= {"", "curated", "committee:committee.csv;curated"}
