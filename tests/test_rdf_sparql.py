@@ -140,3 +140,13 @@ def test_kg_sparql_on_an_exported_file_and_errors(committee_artefact, tmp_path):
     unknown = runner.invoke(app, ["sparql", "@nope", "--root", _root(committee_artefact)])
     assert unknown.exit_code == 2
     assert "no query named" in unknown.output
+
+
+def test_cached_store_is_reused_and_read_only(committee_artefact):  # noqa: F811
+    g = rdf.cached_graph(committee_artefact)
+    n = len(g)
+    assert (committee_artefact.path / "rdf" / "oxigraph-public").is_dir()
+    with pytest.raises(Exception):  # noqa: B017  (pyoxigraph raises OSError, rdflib others)
+        g.update('INSERT DATA { <http://x.org/a> <http://x.org/b> "c" }')
+    again = rdf.cached_graph(committee_artefact)
+    assert len(again) == n == len(rdf.to_graph(committee_artefact))

@@ -377,13 +377,17 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
 
     The artefact directory never changes once published, so the cache never goes stale; it is
     built in a temporary directory and renamed into place, so concurrent users see it whole.
+    Opened read-only: SPARQL UPDATE cannot change it.
     """
     import pyoxigraph
 
     cache_dir = art.path / "rdf" / ("oxigraph-all" if include_private else "oxigraph-public")
     if not cache_dir.exists():
-        cache_dir.parent.mkdir(exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{cache_dir.name}.", dir=cache_dir.parent))
+        try:
+            cache_dir.parent.mkdir(exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{cache_dir.name}.", dir=cache_dir.parent))
+        except OSError:  # a build we may not write into: query an in-memory graph instead
+            return to_graph(art, include_private)
         try:
             ox_store = pyoxigraph.Store(str(tmp / "store"))
             fill_oxigraph(ox_store, view_triples(graph_tables(art, include_private)))
