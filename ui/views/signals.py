@@ -77,7 +77,8 @@ else:
     for x, name in ((params["p0"], "p0"), (params["p1"], "p1")):
         fig.add_vline(x=x, line_dash="dot", annotation_text=name)
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=params["endpoint"] + " rate")
-    fig.update_layout(height=max(260, 40 * (len(rows) + 1) + 120), legend={"orientation": "h"})
+    fig.update_layout(height=max(260, 40 * (len(rows) + 1) + 120),
+                      legend={"orientation": "h", "y": 1.08, "x": 0})
     st.plotly_chart(fig, width="stretch")
     st.caption(f"Heterogeneity: exact p = {group['het_exact_p']:.3g}, I² = {group['i2']:.2f}. "
                f"Supporting reports: {group['result_ids']}")
@@ -92,10 +93,17 @@ if share == share and share is not None:
                 f"({share:.1%}); DRUP reported {dep_header.get('drup_share', 0.235):.1%}.")
 if dep_header.get("explanation"):
     st.caption(dep_header["explanation"])
-if len(post):
-    grid = post.assign(group=data.plot_text(post["treatment_group"]) + " · "
-                       + data.plot_text(post["alteration_group_name"]),
-                       histology_name=data.plot_text(post["histology_name"]))
+only_tested = st.toggle("Only groups tested in two or more histologies", value=True,
+                        key="sig_heat_tested")
+keep = shown[shown["n_histologies"] >= 2] if only_tested else shown
+heat_rows = post.merge(keep[["treatment_group", "alteration_group"]],
+                       on=["treatment_group", "alteration_group"])
+if heat_rows.empty:
+    st.info("No group to show: loosen the labels or the toggle above.")
+else:
+    grid = heat_rows.assign(group=data.plot_text(heat_rows["treatment_group"]) + " · "
+                            + data.plot_text(heat_rows["alteration_group_name"]),
+                            histology_name=data.plot_text(heat_rows["histology_name"]))
     rate = grid.pivot_table(index="group", columns="histology_name", values="rate",
                             aggfunc="first")
     text = grid.assign(kn=grid["k"].astype(int).astype(str) + "/"
@@ -107,6 +115,6 @@ if len(post):
         text=text.fillna("").to_numpy(), texttemplate="%{text}", colorscale="RdYlGn",
         zmin=0, zmax=1, colorbar={"title": "rate", "tickformat": ".0%"},
         hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{text})<extra></extra>"))
-    heat.update_layout(height=max(300, 28 * len(rate) + 160))
+    heat.update_layout(height=max(300, 28 * len(rate) + 220), xaxis={"tickangle": -40})
     st.plotly_chart(heat, width="stretch")
 st.dataframe(dep, hide_index=True, width="stretch")
