@@ -59,6 +59,8 @@ def _log_comb(n: int, k: np.ndarray) -> np.ndarray:
 def _exact_2xk(r: np.ndarray, n: np.ndarray) -> float | None:
     """Sum of the probabilities of all tables no more likely than the observed one."""
     total_r = int(r.sum())
+    if np.prod([min(int(ni), total_r) + 1.0 for ni in n]) > EXACT_STATES:
+        return None  # too many tables to enumerate quickly: Monte Carlo instead
     observed = float(sum(_log_comb(int(ni), np.array(ri)) for ri, ni in zip(r, n, strict=True)))
     cum, logp = np.zeros(1, dtype=np.int64), np.zeros(1)
     remaining = int(n.sum())

@@ -71,7 +71,7 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
     cur = cur.assign(n=cur["n_evaluable"], k=cur[col], source=cur["result_source"],
                      result_ids=cur["result"], unit=cur["cohort"], derived=False)
     usable = cur["n"].notna() & cur["k"].notna() & (cur["n"] > 0)
-    by_id = cur.set_index("cohort")
+    by_id = {r["cohort"]: r for r in cur.to_dict("records")}
     children: dict[str, list[str]] = {}
     for c, p in zip(cur["cohort"], cur["parent_cohort"], strict=True):
         if isinstance(p, str) and p:
@@ -79,7 +79,7 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
     ok = dict(zip(cur["cohort"], usable, strict=True))
 
     def expand(cohort: str) -> list[dict]:
-        row = by_id.loc[cohort].to_dict() | {"cohort": cohort}
+        row = dict(by_id[cohort])
         kids = [u for child in sorted(children.get(cohort, [])) for u in expand(child)]
         if not kids:
             return [row] if ok[cohort] else []
@@ -96,8 +96,8 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
                           [row["result"], *(u["result_ids"] for u in kids)])}
         return [*kids, rest]
 
-    tops = [c for c in cur["cohort"] if not (isinstance(by_id.at[c, "parent_cohort"], str)
-                                             and by_id.at[c, "parent_cohort"] in ok)]
+    tops = [c for c in cur["cohort"] if not (isinstance(by_id[c]["parent_cohort"], str)
+                                             and by_id[c]["parent_cohort"] in ok)]
     rows = [u for c in sorted(tops) for u in expand(c)]
     out = pd.DataFrame(rows, columns=None if rows else UNIT_COLUMNS)
     if rows:
