@@ -310,3 +310,13 @@ def test_cypher_console_offers_neo4j_only_when_configured(ui_artefact, monkeypat
     at.radio(key="cy_engine").set_value("neo4j").run()
     at.button(key="cy_run").click().run()
     assert any("cannot reach" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_evidence_as_of_counts_what_it_leaves_out(app):
+    at = open_page(app, "evidence")
+    at.selectbox(key="as_of").set_value(2019).run()
+    assert evidence_rows(at) == 4  # DRUP 2019 interim + three VE-BASKET 2015 reports
+    assert "result:DRUP:nivolumab-msi@2019" in set(frame(at)["id"])
+    note = " ".join(c.value for c in at.caption)
+    assert "2 later report(s)" in note  # DRUP 2023 final and the committee's 2024 row
+    assert "0 report(s) without a year" in note

@@ -83,8 +83,12 @@ def as_of_note(header: dict) -> str:
     """What an as_of run left out, so nothing is silently dropped."""
     if header.get("as_of") is None:
         return "All reports known to the graph."
-    return (f"As of {header['as_of']}: {header['excluded_after_as_of']} later report(s) and "
+    note = (f"As of {header['as_of']}: {header['excluded_after_as_of']} later report(s) and "
             f"{header['excluded_no_year']} report(s) without a year were left out.")
+    if "evidence_excluded_no_year" in header:
+        note += (f" Knowledgebase items left out: {header['evidence_excluded_after_as_of']} "
+                 f"later, {header['evidence_excluded_no_year']} without a year.")
+    return note
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -235,6 +239,7 @@ def cohort_rows(art: Artefact, as_of_year: int | None, current_only: bool = True
 def knowledgebase_rows(art: Artefact, as_of_year: int | None) -> pd.DataFrame:
     """Evidence nodes, one row per (evidence, alteration, regimen, tumour type) they name."""
     ev = art.nodes(Label.EVIDENCE)
+    ev = ev.assign(year=ev["id"].map(evidence_years(art)))
     if as_of_year is not None:
         ev = ev[ev["year"].notna() & (ev["year"] <= as_of_year)]
     if ev.empty:
@@ -270,6 +275,34 @@ def knowledgebase_rows(art: Artefact, as_of_year: int | None) -> pd.DataFrame:
 def add_links(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(publication_link=df["publication"].map(link_for),
                      nct_link=df["nct"].map(link_for))[EVIDENCE_COLUMNS]
+
+
+def evidence_years(art: Artefact) -> pd.Series:
+    """Evidence id → year: its own, else its earliest publication's (the rule queries.evidence
+    uses for as_of), so that the browser and the analyses agree on what was known when."""
+    ev = art.nodes(Label.EVIDENCE)
+    rep = art.edges(Rel.REPORTED_IN)
+    pubs = art.nodes(Label.PUBLICATION).set_index("id")["year"]
+    pub_year = rep.assign(year=rep["dst"].map(pubs)).dropna(subset=["year"]).groupby("src")[
+        "year"].min()
+    own = ev.set_index("id")["year"].astype("Float64")
+    return own.fillna(own.index.to_series().map(pub_year).astype("Float64"))
+
+
+def as_of_header(art: Artefact, as_of_year: int | None) -> dict:
+    """What an as_of view leaves out: reports (queries.cohorts) and knowledgebase items."""
+    _, header = current_results(art, as_of_year)
+    years = evidence_years(art)
+    header["evidence_excluded_no_year"] = (int(years.isna().sum())
+                                           if as_of_year is not None else 0)
+    header["evidence_excluded_after_as_of"] = (int((years > as_of_year).fillna(False).sum())
+                                               if as_of_year is not None else 0)
+    return header
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_as_of_header(key: Key, as_of_year: int | None) -> dict:
+    return as_of_header(artefact(key), as_of_year)
 
 
 def evidence_table(art: Artefact, as_of_year: int | None, current_only: bool = True

@@ -21,6 +21,7 @@ as_of = data.as_of()
 current_only = st.toggle("Current report per cohort only", value=True, key="ev_current",
                          help="Off: also list interim reports that later ones supersede.")
 table = data.cached_evidence_table(key, as_of, current_only)
+st.caption(data.as_of_note(data.cached_as_of_header(key, as_of)))
 
 
 def _missing(value: object) -> bool:
