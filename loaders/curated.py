@@ -65,7 +65,8 @@ COHORT_FIELDS = ("trial_id", "arm", "parent_cohort_id", "drugs", "alteration_id"
                  "tumour_type", "tumour_type_published", "design", "status")
 
 COHORTS = TableSpec("cohorts", (
-    Column("result_id", required=True, pattern=r"[A-Za-z0-9][A-Za-z0-9:._+-]*@\d{4}[a-z]?"),
+    Column("result_id", required=True,
+           pattern=r"[A-Za-z0-9][A-Za-z0-9:._+-]*@(\d{4}|undated)[a-z]?"),
     Column("cohort_id", required=True, pattern=_COHORT_ID),
     Column("trial_id", required=True), Column("arm", required=True),
     Column("parent_cohort_id"), Column("drugs", required=True),

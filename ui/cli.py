@@ -121,9 +121,9 @@ def _print_sources(art: Artefact) -> None:
     for col in ("source", "version", "licence", "loaded", "skipped"):
         t.add_column(col)
     for s in art.manifest["sources"]:
-        loaded = ", ".join(f"{k}: {v}" for k, v in s["loaded"].items())
-        skipped = ", ".join(f"{k}: {v}" for k, v in s["skipped"].items()) or "0"
-        t.add_row(s["name"], s["version"], s["licence"], loaded, skipped)
+        loaded = "\n".join(f"{k}: {v:,}" for k, v in s["loaded"].items())
+        skipped = "\n".join(f"{k}: {v:,}" for k, v in s["skipped"].items()) or "0"
+        t.add_row(s["name"], s["version"], s["licence"], loaded, skipped, end_section=True)
     console.print(t)
 
 
