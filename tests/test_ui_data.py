@@ -61,3 +61,13 @@ def test_network_html_escapes_markup(art):
     assert "<script>alert(1)" not in html
     assert "\\u003cscript\\u003ealert(1)" in html
     assert "https://cdn" not in html  # vis-network inlined, Bootstrap dropped: draws offline
+
+
+def test_no_pages_folder_beside_the_entry_script():
+    """Streamlit runs a legacy multipage app, ignoring st.navigation, whenever a pages/ folder
+    sits beside the entry script: the sidebar controls and page titles would vanish."""
+    from pathlib import Path
+
+    ui_dir = Path(data.__file__).parent
+    assert (ui_dir / "app.py").exists()
+    assert not (ui_dir / "pages").exists(), "move page scripts to ui/views/"
