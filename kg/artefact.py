@@ -31,6 +31,12 @@ def edge_table_columns(rel: Rel) -> list[str]:
     return ["src", "dst", "src_label", "dst_label", *PROVENANCE, *REL_CLASSES[rel].properties]
 
 
+def _read(path: Path) -> pd.DataFrame:
+    """Nullable pandas dtypes (Int64, Float64, string, boolean): a missing count stays missing
+    instead of turning an integer column into floats."""
+    return pd.read_parquet(path, dtype_backend="numpy_nullable")
+
+
 class ArtefactMissing(FileNotFoundError):
     pass
 
@@ -56,13 +62,13 @@ class Artefact:
     def nodes(self, label: Label | str) -> pd.DataFrame:
         label = Label(label)
         if label not in self._nodes:
-            self._nodes[label] = pd.read_parquet(self.path / "nodes" / f"{label}.parquet")
+            self._nodes[label] = _read(self.path / "nodes" / f"{label}.parquet")
         return self._nodes[label]
 
     def edges(self, rel: Rel | str) -> pd.DataFrame:
         rel = Rel(rel)
         if rel not in self._edges:
-            self._edges[rel] = pd.read_parquet(self.path / "edges" / f"{rel}.parquet")
+            self._edges[rel] = _read(self.path / "edges" / f"{rel}.parquet")
         return self._edges[rel]
 
     @cached_property

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kg.artefact import CURRENT, Artefact, edge_table_columns, node_table_columns
 from kg.errors import Issue, ValidationFailed
@@ -31,6 +33,7 @@ from kg.schema import (
     NODE_CLASSES,
     REL_CLASSES,
     SCHEMA_VERSION,
+    STR,
     Label,
     Rel,
 )
@@ -123,22 +126,40 @@ def check_edges(
     return edges, issues
 
 
-def _node_frames(nodes: Iterable[Node]) -> dict[Label, pd.DataFrame]:
+ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64(), BOOL: pa.bool_()}
+
+
+def _arrow_table(rows: list[dict], columns: list[str], kinds: dict[str, str],
+                 sort_keys: list[str]) -> pa.Table:
+    """Typed Arrow table straight from records: every store then sees the same types.
+
+    Built with pyarrow rather than pandas because most tables are small and pandas' per-frame
+    overhead (construction, astype, sort) dominated the build (bench/build.py).
+    """
+    arrays = {}
+    for col in columns:
+        kind = kinds.get(col, STR)
+        values = [r.get(col) for r in rows]
+        if kind == BOOL:
+            values = [bool(v) for v in values]
+        arrays[col] = pa.array(values, type=ARROW_TYPES[kind])
+    table = pa.table(arrays)
+    return table.sort_by([(k, "ascending") for k in sort_keys]) if rows else table
+
+
+def _node_tables(nodes: Iterable[Node]) -> dict[Label, pa.Table]:
     by_label: dict[Label, list[dict]] = defaultdict(list)
     for n in nodes:
         props = NODE_CLASSES[n.label].properties
         row = {"id": n.id, "source": n.source, "source_version": n.source_version}
         row.update({k: _coerce(n.props.get(k), t) for k, t in props.items()})
         by_label[n.label].append(row)
-    frames = {}
-    for label, cls in NODE_CLASSES.items():
-        cols = node_table_columns(label)
-        df = pd.DataFrame(by_label.get(label, []), columns=cols)
-        frames[label] = _typed(df.sort_values("id", ignore_index=True), cls.properties)
-    return frames
+    return {label: _arrow_table(by_label.get(label, []), node_table_columns(label),
+                                cls.properties, ["id"])
+            for label, cls in NODE_CLASSES.items()}
 
 
-def _edge_frames(edges: Iterable[Edge], nodes: dict[str, Node]) -> dict[Rel, pd.DataFrame]:
+def _edge_tables(edges: Iterable[Edge], nodes: dict[str, Node]) -> dict[Rel, pa.Table]:
     by_rel: dict[Rel, list[dict]] = defaultdict(list)
     for e in edges:
         row = {"src": e.src, "dst": e.dst, "src_label": str(nodes[e.src].label),
@@ -147,27 +168,9 @@ def _edge_frames(edges: Iterable[Edge], nodes: dict[str, Node]) -> dict[Rel, pd.
         for k, t in REL_CLASSES[e.rel].properties.items():
             row[k] = _coerce(e.props.get(k), t)
         by_rel[e.rel].append(row)
-    frames = {}
-    for rel, cls in REL_CLASSES.items():
-        df = pd.DataFrame(by_rel.get(rel, []), columns=edge_table_columns(rel))
-        frames[rel] = _typed(df.sort_values(["src", "dst", "source"], ignore_index=True),
-                             cls.properties)
-    return frames
-
-
-def _typed(df: pd.DataFrame, props: dict[str, str]) -> pd.DataFrame:
-    """Give every column one Arrow-friendly dtype so that each store sees the same types."""
-    for col in df.columns:
-        kind = props.get(col, "string")
-        if kind == INT:
-            df[col] = pd.array(df[col], dtype="Int64")
-        elif kind == FLOAT:
-            df[col] = pd.array(df[col], dtype="Float64")
-        elif kind == BOOL:
-            df[col] = pd.array(df[col].fillna(False), dtype="boolean")
-        else:
-            df[col] = df[col].astype("string")
-    return df
+    return {rel: _arrow_table(by_rel.get(rel, []), edge_table_columns(rel), cls.properties,
+                              ["src", "dst", "source"])
+            for rel, cls in REL_CLASSES.items()}
 
 
 def build(results: list[LoadResult], root: Path, on_step: Step | None = None) -> Artefact:
@@ -190,8 +193,8 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=builds))
     try:
-        node_frames = _node_frames(nodes.values())
-        edge_frames = _edge_frames(edges, nodes)
+        node_frames = _node_tables(nodes.values())
+        edge_frames = _edge_tables(edges, nodes)
         tables: dict[str, str] = {}
         for label, df in node_frames.items():
             tables[f"nodes/{label}.parquet"] = _write(df, work / "nodes" / f"{label}.parquet")
@@ -203,8 +206,8 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
             "build_seconds": round(time.perf_counter() - started, 3),
             "sources": [_source_entry(r) for r in results],
             "counts": {
-                "nodes": {str(k): len(v) for k, v in node_frames.items()},
-                "edges": {str(k): len(v) for k, v in edge_frames.items()},
+                "nodes": {str(k): v.num_rows for k, v in node_frames.items()},
+                "edges": {str(k): v.num_rows for k, v in edge_frames.items()},
             },
             "tables": tables,
         }
@@ -220,9 +223,9 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
     return Artefact.open(root)
 
 
-def _write(df: pd.DataFrame, path: Path) -> str:
+def _write(table: pa.Table, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_parquet(path, index=False)
+    pq.write_table(table, path)
     return sha256_of(path)
 
 
