@@ -28,7 +28,12 @@ import numpy as np
 import pandas as pd
 
 from kg.artefact import Artefact
-from queries.estimates import clopper_pearson, heterogeneity_exact, i_squared
+from queries.estimates import (
+    clopper_pearson,
+    clopper_pearson_many,
+    heterogeneity_exact,
+    i_squared,
+)
 from queries.hierarchy import MIXED, carrier_alterations
 from queries.model import exnex_posterior
 from queries.outcomes import annotate, units
@@ -83,8 +88,7 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
                 sources=("source", join), result_ids=("result_ids", join))
            .reset_index())
     agg["rate"] = agg["k"] / agg["n"]
-    ci = [clopper_pearson(k, n) for k, n in zip(agg["k"], agg["n"], strict=True)]
-    agg["low"], agg["high"] = [c[0] for c in ci], [c[1] for c in ci]
+    agg["low"], agg["high"] = clopper_pearson_many(agg["k"], agg["n"])
     agg["judged"] = (agg["histology"] != MIXED) & (agg["n"] >= t.min_n)
     for col in ("post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable",
                 "ex_mean", "ex_a", "ex_b"):

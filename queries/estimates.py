@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy.special import gammaln
 from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
 from statsmodels.stats.meta_analysis import combine_effects
@@ -24,6 +25,19 @@ def clopper_pearson(r: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
         return (math.nan, math.nan)
     low, high = proportion_confint(int(r), int(n), alpha=alpha, method="beta")
     return float(low), float(high)
+
+
+def clopper_pearson_many(k, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised exact CIs for aligned count arrays; NaN where n is missing or 0."""
+    k_arr = np.asarray(pd.to_numeric(pd.Series(k), errors="coerce"), dtype=float)
+    n_arr = np.asarray(pd.to_numeric(pd.Series(n), errors="coerce"), dtype=float)
+    ok = ~np.isnan(k_arr) & ~np.isnan(n_arr) & (n_arr > 0)
+    low, high = np.full(len(k_arr), np.nan), np.full(len(k_arr), np.nan)
+    if ok.any():
+        lo, hi = proportion_confint(k_arr[ok].astype(int), n_arr[ok].astype(int), alpha=alpha,
+                                    method="beta")
+        low[ok], high[ok] = lo, hi
+    return low, high
 
 
 def heterogeneity_exact(r: list[int], n: list[int]) -> float:

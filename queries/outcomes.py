@@ -19,7 +19,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from queries.cohorts import current_results
-from queries.estimates import clopper_pearson
+from queries.estimates import clopper_pearson_many
 from queries.hierarchy import alteration_groups, treatment_keys, tumour_groups
 from queries.params import ENDPOINTS, check_choice
 
@@ -49,11 +49,9 @@ def cohort_outcomes(art: Artefact, as_of: int | None = None,
     cur, header = current_results(art, as_of, include_private)
     out = cur.rename(columns={"result_source": "source"})
     for prefix, col in (("orr", "n_response"), ("cbr", "n_benefit")):
-        cis = [clopper_pearson(k, n) if pd.notna(k) and pd.notna(n) else (float("nan"),) * 2
-               for k, n in zip(out[col], out["n_evaluable"], strict=True)]
         out[prefix] = out[col] / out["n_evaluable"]
-        out[f"{prefix}_low"] = [c[0] for c in cis]
-        out[f"{prefix}_high"] = [c[1] for c in cis]
+        out[f"{prefix}_low"], out[f"{prefix}_high"] = clopper_pearson_many(
+            out[col], out["n_evaluable"])
     cols = ["cohort", "parent_cohort", "trial", "trial_name", "arm", "regimen_name",
             "drug_classes", "alteration", "alteration_name", "tumour_type", "tumour_type_name",
             "result", "year", "analysis_kind", "n_evaluable", "n_response", "orr", "orr_low",
@@ -153,10 +151,8 @@ def group_outcomes(art: Artefact, as_of: int | None = None, alteration_level: st
                f"{prefix}_sources": ("source", lambda s: ";".join(sorted(set(s)))),
                f"{prefix}_result_ids": ("result_ids", lambda s: ";".join(sorted(s)))})
         g[f"{prefix}"] = g[f"{prefix}_k"] / g[f"{prefix}_n"]
-        ci = [clopper_pearson(k, n) for k, n in zip(g[f"{prefix}_k"], g[f"{prefix}_n"],
-                                                    strict=True)]
-        g[f"{prefix}_low"] = [c[0] for c in ci]
-        g[f"{prefix}_high"] = [c[1] for c in ci]
+        g[f"{prefix}_low"], g[f"{prefix}_high"] = clopper_pearson_many(g[f"{prefix}_k"],
+                                                                       g[f"{prefix}_n"])
         frames.append(g)
     if not frames:
         return _with_header(pd.DataFrame(columns=GROUP_KEYS), header)

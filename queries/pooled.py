@@ -27,7 +27,12 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
-from queries.estimates import clopper_pearson, heterogeneity_exact, i_squared
+from queries.estimates import (
+    clopper_pearson,
+    clopper_pearson_many,
+    heterogeneity_exact,
+    i_squared,
+)
 from queries.hierarchy import (
     alteration_descendants,
     alteration_groups,
@@ -145,8 +150,7 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
 def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.DataFrame:
     notes = _note_text(art)
     rows["rate"] = rows["k"] / rows["n"]
-    ci = [clopper_pearson(k, n) for k, n in zip(rows["k"], rows["n"], strict=True)]
-    rows["low"], rows["high"] = [c[0] for c in ci], [c[1] for c in ci]
+    rows["low"], rows["high"] = clopper_pearson_many(rows["k"], rows["n"])
     first_result = rows["result_ids"].str.split(";").str[0]
     text = (rows["arm"].fillna("") + " " + rows["tumour_type_published"].fillna("") + " "
             + first_result.map(notes).fillna(""))
