@@ -165,6 +165,8 @@ def _analysis(name: str, title: str):
 for _name, _path, _title in (
         ("tumour_agnostic", "queries.agnostic.tumour_agnostic",
          "Groups ranked as tumour-agnostic signals"),
+        ("histology_posteriors", "queries.agnostic.histology_posteriors",
+         "Per group and histology: counts, exact CI and the EXNEX-like posterior"),
         ("histology_dependence", "queries.agnostic.histology_dependence",
          "Groups where tissue context matters (share beside DRUP's 23.5%)"),
         ("gaps", "queries.gaps.gaps", "Untested, planned and inconclusive triples with support"),
