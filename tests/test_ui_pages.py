@@ -50,6 +50,13 @@ def frame(at: AppTest, index: int = 0):
     return at.dataframe[index].value
 
 
+def frame_with(at: AppTest, column: str):
+    """The one table on the page that has ``column``."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, f"{len(found)} tables with {column}"
+    return found[0]
+
+
 def evidence_rows(at: AppTest) -> int:
     return len(frame(at))
 
@@ -320,3 +327,21 @@ def test_evidence_as_of_counts_what_it_leaves_out(app):
     note = " ".join(c.value for c in at.caption)
     assert "2 later report(s)" in note  # DRUP 2023 final and the committee's 2024 row
     assert "0 report(s) without a year" in note
+
+
+def test_pooling_across_trials(app):
+    at = open_page(app, "candidates")
+    at.selectbox(key="pool_drug").set_value("NCIT:C64768").run()  # vemurafenib
+    at.selectbox(key="pool_alteration").set_value("alt:BRAF:V600").run()
+    at.selectbox(key="pool_tumour").set_value("oncotree:BOWEL").run()
+    pool = frame_with(at, "unit").set_index("unit")
+    # VE-BASKET colorectal 0/10 and the committee's V600E colorectal 2/8: two trials, 2/18
+    assert set(pool.index) == {"cohort:VE-BASKET:vemurafenib-braf-v600:crc",
+                               "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread"}
+    assert pool.loc["cohort:DRUP:committee-vemurafenib-braf-v600e:coadread", "origin"] == \
+        "🔒 private · committee:committee_cohorts.csv"
+    assert any("Pooled 2/18 = 11%" in m.value for m in at.markdown)
+    at.selectbox(key="as_of").set_value(2019).run()
+    assert len(frame_with(at, "unit")) == 1  # the committee's 2024 row was not known in 2019
+    at.selectbox(key="pool_tumour").set_value("oncotree:LUNG").run()
+    assert any("Pooled 8/19" in m.value for m in at.markdown)

@@ -634,6 +634,30 @@ def cached_analysis(key: Key, name: str, as_of_year: int | None, params: tuple
     return run_analysis(artefact(key), name, as_of_year, dict(params))
 
 
+@st.cache_data(show_spinner="Pooling …", max_entries=32)
+def cached_pool(key: Key, treatment: str, alteration: str, tumour_type: str, endpoint: str,
+                as_of_year: int | None) -> tuple[pd.DataFrame | None, dict]:
+    """queries.pooled for one drug (or regimen) × alteration × tumour type.
+
+    Returns (None, {"error": message}) for a choice the analysis refuses, and an empty frame
+    when no cohort matches (the analysis itself raises on an empty selection)."""
+    from queries.params import QueryParameterError
+    from queries.pooled import pooled
+
+    art = artefact(key)
+    which = "drug" if art.label_of(treatment) == Label.DRUG else "regimen"
+    try:
+        df = pooled(art, alteration=alteration, tumour_type=tumour_type, endpoint=endpoint,
+                    as_of=as_of_year, **{which: treatment})
+    except QueryParameterError as exc:
+        return None, {"error": str(exc)}
+    except KeyError as exc:
+        # queries.pooled fails on an empty selection (its boolean mask of no rows selects no
+        # columns); say so instead of breaking the page.
+        return pd.DataFrame(), {"note": f"no cohort matched ({exc!r} from queries.pooled)"}
+    return df, dict(df.attrs.get("header", {}))
+
+
 def has_private(sources: pd.Series) -> pd.Series:
     """Rows built partly from a committee's own (private) table."""
     return sources.fillna("").astype(str).str.contains("committee:", regex=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kg.schema import Label
 from ui import data
 
 st.title("Candidate cohorts")
@@ -68,3 +69,46 @@ else:
     st.download_button("Download these rows (CSV)", support.to_csv(index=False).encode(),
                        "rediscover_candidate_rationale.csv", "text/csv",
                        key="cand_rationale_download")
+
+# ---------------------------------------------------------------- pooling across trials
+st.subheader("Pool cohorts across trials")
+st.caption("Small cohorts of one treatment × alteration × tumour type from several trials "
+           "(queries.pooled): rows that differ in regimen class, benefit definition or line of "
+           "therapy are flagged and left out of the pooled figure rather than mixed.")
+c1, c2, c3, c4 = st.columns(4)
+drug_choices = data.cached_options(key, (Label.DRUG, Label.REGIMEN))
+treatment = c1.selectbox("Drug or regimen", list(drug_choices), index=None,
+                         format_func=drug_choices.get, key="pool_drug", placeholder="choose")
+alt_choices = data.cached_options(key, (Label.ALTERATION,))
+alteration = c2.selectbox("Alteration (with narrower ones)", list(alt_choices), index=None,
+                          format_func=alt_choices.get, key="pool_alteration",
+                          placeholder="choose")
+tumour_choices = data.cached_options(key, (Label.TUMOUR_TYPE,))
+tumour = c3.selectbox("Tumour type (with sub-types)", list(tumour_choices), index=None,
+                      format_func=tumour_choices.get, key="pool_tumour", placeholder="choose")
+endpoint = c4.selectbox("Endpoint", ["response", "benefit"], key="pool_endpoint")
+if treatment and alteration and tumour:
+    pool, pool_header = data.cached_pool(key, treatment, alteration, tumour, endpoint, as_of)
+    if pool is None:
+        st.error(pool_header["error"])
+    elif pool.empty:
+        st.info("No cohort with counts matches this treatment × alteration × tumour type"
+                + (f": {pool_header['note']}" if pool_header.get("note") else "."))
+    else:
+        h = pool_header
+        st.markdown(
+            f"**Pooled {h['pooled_k']}/{h['pooled_n']} = {h['pooled_rate']:.0%}** "
+            f"(exact 95% CI {h['pooled_low']:.0%}–{h['pooled_high']:.0%}) from "
+            f"{h['pooled_units']} cohort(s) in {h['trials']} trial(s); "
+            f"{h['flagged_units']} flagged and left out. Between-trial heterogeneity: exact "
+            f"p = {h['between_trial_exact_p']:.3g}, I² = {h['between_trial_i2']:.2f}. "
+            f"Cohorts below 24 patients pooled under the 8 → 24 rule: "
+            f"{h['pooled_below_24_state']} ({h['pooled_below_24_needed']} more patient(s) "
+            "needed).")
+        st.dataframe(pool.assign(origin=[data.origin(s, p) for s, p in
+                                         zip(pool["source"], pool["private"], strict=True)]),
+                     hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="percent")
+                                    for c in ("rate", "low", "high")})
+        st.download_button("Download pooled rows (CSV)", pool.to_csv(index=False).encode(),
+                           "rediscover_pooled.csv", "text/csv", key="pool_download")
