@@ -345,3 +345,22 @@ def test_pooling_across_trials(app):
     assert len(frame_with(at, "unit")) == 1  # the committee's 2024 row was not known in 2019
     at.selectbox(key="pool_tumour").set_value("oncotree:LUNG").run()
     assert any("Pooled 8/19" in m.value for m in at.markdown)
+
+
+@pytest.mark.neo4j
+def test_cypher_console_on_a_real_neo4j_is_read_only(ui_artefact, neo4j_uri, monkeypatch):
+    monkeypatch.setenv("REDISCOVER_BUILD_DIR", str(ui_artefact.path.parent.parent))
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at = open_page(at, "cypher")
+    at.radio(key="cy_engine").set_value("neo4j").run()
+    at.text_area(key="cy_text").set_value("UNWIND [1, 2, 3] AS x RETURN x * 2 AS doubled").run()
+    at.text_area(key="cy_params").set_value("{}").run()
+    at.button(key="cy_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert list(frame(at)["doubled"]) == [2, 4, 6]
+    assert "from neo4j" in at.success[0].value
+    at.text_area(key="cy_text").set_value("CREATE (g:Gene {id: 'HGNC:0'}) RETURN g.id AS id")
+    at.button(key="cy_run").click().run()
+    assert at.error, "a write must be refused by the read transaction"
