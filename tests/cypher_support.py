@@ -85,15 +85,19 @@ def engine_artefact(tmp_path_factory) -> Artefact:
 
 
 @pytest.fixture(scope="session")
-def neo4j_uri() -> str:
+def neo4j_uri():
     """A Neo4j 5 server: NEO4J_URI, else our harness (skip only without Java/Maven outside CI)."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
-        return uri
-    if not (shutil.which("java") and shutil.which("mvn")):
+        yield uri
+        return
+    from kg.stores import neo4j_server
+
+    if not (shutil.which("java") and (neo4j_server._classes_ready() or shutil.which("mvn"))):
         if os.environ.get("CI"):
             pytest.fail("CI needs NEO4J_URI or Java and Maven for the Neo4j harness")
         pytest.skip("no NEO4J_URI and no Java/Maven for the Neo4j harness")
-    from kg.stores import neo4j_server
-
-    return neo4j_server.start()
+    already = neo4j_server.status()["running"]
+    yield neo4j_server.start()
+    if not already:  # started for this session: stop it again
+        neo4j_server.stop()

@@ -190,11 +190,16 @@ class Neo4jLoader:
         self._write("CALL db.awaitIndexes(300)")
 
     def server_counts(self) -> dict[str, dict[str, int]]:
-        nodes = {str(label): self._read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]
-                 for label in NODE_CLASSES}
-        edges = {str(rel): self._read(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c")[0]["c"]
-                 for rel in REL_CLASSES}
-        return {"nodes": nodes, "edges": edges}
+        """Nodes per label and edges per relation, read in one transaction."""
+        def work(tx):
+            nodes = {str(label): tx.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
+                     for label in NODE_CLASSES}
+            edges = {str(rel): tx.run(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c").single()["c"]
+                     for rel in REL_CLASSES}
+            return {"nodes": nodes, "edges": edges}
+
+        with self._session() as s:
+            return s.execute_read(work)
 
     def _run_tasks(self, tasks: list[_Task], existing: dict[str, int], modes: dict) -> None:
         def run(task: _Task) -> None:
@@ -217,33 +222,33 @@ class Neo4jLoader:
         finally:  # on an error or an interrupt, start no further batches
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def prune(self, tables: GraphTables) -> dict[str, int]:
-        """Delete what the artefact no longer has (and any duplicate edge a retried CREATE
-        batch may have left), so that counts converge to the artefact's."""
+    def prune(self, tables: GraphTables, existing: dict[str, int]) -> dict[str, int]:
+        """Delete what the artefact does not have, so that counts converge to the artefact's.
+
+        Only labels and relations that held rows before this load can hold strays (a fresh
+        label is written by CREATE exactly once per row; a retried batch runs as MERGE). The
+        comparison runs on the server with the wanted keys as one list parameter."""
         pruned: dict[str, int] = {}
         for rel in REL_CLASSES:
-            n = self._write(f"MATCH (a)-[e:{rel}]->(b) WITH a, b, e.source AS s, collect(e) AS es "
-                            "WHERE size(es) > 1 UNWIND tail(es) AS x DELETE x "
-                            "RETURN count(x) AS c")[0]["c"]
+            if not existing.get(str(rel)):
+                continue
             df = tables.edges[rel]
-            want = set(zip(df["src"], df["dst"], df["source"], strict=True))
-            have = self._read(f"MATCH (a)-[e:{rel}]->(b) RETURN a.id AS s, b.id AS d, "
-                              "e.source AS src, elementId(e) AS eid")
-            stale = [r["eid"] for r in have if (r["s"], r["d"], r["src"]) not in want]
-            for batch in _batches(stale, self.batch_size):
-                self._write("UNWIND $ids AS i MATCH ()-[e]->() WHERE elementId(e) = i DELETE e",
-                            ids=batch)
-            if n or stale:
-                pruned[str(rel)] = n + len(stale)
+            keys = (df["src"] + "\x1f" + df["dst"] + "\x1f" + df["source"].fillna("")).tolist()
+            n = self._write(
+                f"MATCH (a)-[e:{rel}]->(b) WITH a, b, e, a.id + '\x1f' + b.id + '\x1f' + "
+                "coalesce(e.source, '') AS key WITH key, collect(e) AS es "
+                "WITH es, CASE WHEN key IN $keys THEN 1 ELSE 0 END AS keep "
+                "UNWIND es[keep..] AS x DELETE x RETURN count(x) AS c", keys=keys)[0]["c"]
+            if n:
+                pruned[str(rel)] = n
         for label in NODE_CLASSES:
-            want = set(tables.nodes[label]["id"])
-            have = self._read(f"MATCH (n:{label}) RETURN n.id AS id")
-            stale = [r["id"] for r in have if r["id"] not in want]
-            for batch in _batches(stale, self.batch_size):
-                self._write(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n",
-                            ids=batch)
-            if stale:
-                pruned[str(label)] = len(stale)
+            if not existing.get(str(label)):
+                continue
+            ids = tables.nodes[label]["id"].tolist()
+            n = self._write(f"MATCH (n:{label}) WHERE NOT n.id IN $ids DETACH DELETE n "
+                            "RETURN count(n) AS c", ids=ids)[0]["c"]
+            if n:
+                pruned[str(label)] = n
         return pruned
 
     def load(self, art: Artefact, include_private: bool = False, uri: str = "") -> LoadReport:
@@ -278,7 +283,7 @@ class Neo4jLoader:
         report.phases["edges"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        report.pruned = self.prune(tables)
+        report.pruned = self.prune(tables, flat)
         report.phases["prune"] = time.perf_counter() - t
         report.counts = self.server_counts()
         report.retries = self.retries
