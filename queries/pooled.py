@@ -140,14 +140,25 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
     if tid != ROOT_TUMOUR:
         tts.discard(ROOT_TUMOUR)
     sel &= u["tumour_type"].isin(tts)
-    rows = u[sel].copy()
+    rows = u.loc[sel.astype(bool)].copy()
     header |= {"selection": {"drug": drug, "regimen": regimen, "drug_class": drug_class,
                              "alteration": aid, "alteration_level": alteration_level,
                              "tumour_type": tid, "tumour_level": tumour_level}}
     return _pool(art, rows, endpoint, header)
 
 
+POOLED_COLUMNS = ["unit", "cohort", "trial", "trial_name", "arm", "regimen_name", "drug_classes",
+                  "alteration", "tumour_type", "tumour_type_published", "n", "k", "rate", "low",
+                  "high", "year", "source", "private", "result_ids", "benefit_definition",
+                  "benefit_window", "line", "pooled", "flags", "stage_8_24", "needed_8_24"]
+
+
 def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.DataFrame:
+    if rows.empty:
+        out = pd.DataFrame(columns=POOLED_COLUMNS)
+        out.attrs["header"] = header | {"contributing_units": 0, "pooled_units": 0,
+                                        "note": "no cohort matches this selection"}
+        return out
     notes = _note_text(art)
     rows["rate"] = rows["k"] / rows["n"]
     rows["low"], rows["high"] = clopper_pearson_many(rows["k"], rows["n"])
@@ -199,11 +210,7 @@ def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.
                 "and are listed but not pooled; 8 -> 24 counts use the chosen endpoint "
                 "(DRUP applies it to clinical benefit: use --endpoint benefit).",
     }
-    cols = ["unit", "cohort", "trial", "trial_name", "arm", "regimen_name", "drug_classes",
-            "alteration", "tumour_type", "tumour_type_published", "n", "k", "rate", "low",
-            "high", "year", "source", "private", "result_ids", "benefit_definition",
-            "benefit_window", "line", "pooled", "flags", "stage_8_24", "needed_8_24"]
-    out = rows[cols].sort_values(["pooled", "trial", "unit"], ascending=[False, True, True],
-                                 ignore_index=True)
+    out = rows[POOLED_COLUMNS].sort_values(["pooled", "trial", "unit"],
+                                           ascending=[False, True, True], ignore_index=True)
     out.attrs["header"] = header
     return out

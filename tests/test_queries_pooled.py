@@ -134,3 +134,9 @@ def test_committee_rows_are_labelled_in_every_analysis(pool_graph):
     assert msi["sources"] == "committee:committee.csv;curated"
     assert "result:BASKET-A:pd1-msi:crc-local@2024" in msi["result_ids"]
     assert set(gaps(pool_graph)["sources"]) <= {"", "curated", "committee:committee.csv;curated"}
+
+
+def test_pooled_without_a_match_is_empty_not_an_error(pool_graph):
+    p = pooled(pool_graph, drug="pdonemab", alteration="MSI-H", tumour_type="NSCLC")
+    assert p.empty and p.attrs["header"]["contributing_units"] == 0
+    assert "no cohort matches" in p.attrs["header"]["note"]
