@@ -10,6 +10,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries.memo import per_artefact
 from queries.params import (
     ALTERATION_LEVELS,
     TREATMENT_LEVELS,
@@ -23,6 +24,7 @@ MIXED = "mixed"
 NON_CARRIER_KINDS = ("negative", "none", "wildtype")
 
 
+@per_artefact
 def carrier_alterations(art: Artefact) -> set[str]:
     alts = art.nodes(Label.ALTERATION)
     return set(alts.loc[~alts["kind"].isin(NON_CARRIER_KINDS), "id"])
@@ -33,6 +35,7 @@ def parents_of(art: Artefact, label: Label) -> dict[str, str]:
     return _parents(art, label)
 
 
+@per_artefact
 def _parents(art: Artefact, label: Label) -> dict[str, str]:
     e = art.edges(Rel.IS_A)
     e = e[e["src_label"] == str(label)]
@@ -56,21 +59,27 @@ def alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     is that coarse, the coarsest one. So at ``codon`` BRAF V600E joins BRAF V600, and a cohort
     that already selects any BRAF mutation stays a group of its own (it cannot be split)."""
     check_choice("alteration level", level, ALTERATION_LEVELS)
-    alts = art.nodes(Label.ALTERATION).set_index("id")
+    return _alteration_groups(art, level)
+
+
+@per_artefact
+def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
+    alts = art.nodes(Label.ALTERATION)
+    levels = dict(zip(alts["id"], alts["level"], strict=True))
     parents = _parents(art, Label.ALTERATION)
     rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
     want = rank[level]
     rows = []
-    for aid in alts.index:
+    for aid in alts["id"]:
         chain = ancestors(aid, parents)
         pick = chain[-1]
         for a in chain:
-            if rank.get(alts.at[a, "level"], 0) >= want:
+            if rank.get(levels[a], 0) >= want:
                 pick = a
                 break
         rows.append((aid, pick))
     out = pd.DataFrame(rows, columns=["alteration", "alteration_group"])
-    out["alteration_group_name"] = out["alteration_group"].map(alts["name"])
+    out["alteration_group_name"] = out["alteration_group"].map(alts.set_index("id")["name"])
     return out.set_index("alteration")
 
 
@@ -86,30 +95,39 @@ def tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
 
     The OncoTree root (TISSUE) stands for a mixed-histology basket and maps to ``mixed`` at every
     level; a node above the requested depth keeps its own code."""
-    level = parse_tumour_level(level)
-    tt = art.nodes(Label.TUMOUR_TYPE).set_index("id")
+    return _tumour_groups(art, parse_tumour_level(level))
+
+
+@per_artefact
+def _tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
+    tt = art.nodes(Label.TUMOUR_TYPE)
+    name = dict(zip(tt["id"], tt["name"], strict=True))
     parents = _parents(art, Label.TUMOUR_TYPE)
+    column = (dict(zip(tt["id"], tt[level], strict=True)) if level in ("main_type", "tissue")
+              else {})
+    depth_of = (dict(zip(tt["id"], tt["level"], strict=True)) if isinstance(level, int)
+                else {})
     rows = []
-    for tid in tt.index:
+    for tid in tt["id"]:
         if tid == ROOT_TUMOUR:
             rows.append((tid, MIXED, "mixed histologies"))
             continue
         if level == "code":
-            rows.append((tid, tid, tt.at[tid, "name"]))
+            rows.append((tid, tid, name[tid]))
         elif level in ("main_type", "tissue"):
-            value = tt.at[tid, level]
+            value = column[tid]
             if pd.isna(value) or value == "":
-                value = tt.at[tid, "name"]  # an organ-level node: its own name
+                value = name[tid]  # an organ-level node: its own name
             rows.append((tid, str(value), str(value)))
         else:
             pick = tid
             for a in ancestors(tid, parents):
-                depth = tt.at[a, "level"] if a in tt.index else None
+                depth = depth_of.get(a)
                 if depth is not None and not pd.isna(depth) and int(depth) <= level:
                     pick = a
                     break
             key = MIXED if pick == ROOT_TUMOUR else pick
-            rows.append((tid, key, tt.at[pick, "name"] if key != MIXED else "mixed histologies"))
+            rows.append((tid, key, name[pick] if key != MIXED else "mixed histologies"))
     out = pd.DataFrame(rows, columns=["tumour_type", "histology", "histology_name"])
     return out.set_index("tumour_type")
 
@@ -153,6 +171,7 @@ def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Serie
     return pd.Series(keys, index=cohorts.index)
 
 
+@per_artefact
 def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
     """Genes linked to an alteration directly or through its ancestors and descendants."""
     parents = _parents(art, Label.ALTERATION)
