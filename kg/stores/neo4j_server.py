@@ -50,7 +50,9 @@ def default_port() -> int:
 def _classes_ready() -> bool:
     lib = PROJECT / "lib"
     launcher = PROJECT / "target" / "classes" / "org" / "rediscover" / "neo4j" / "Launcher.class"
-    return launcher.exists() and lib.is_dir() and any(lib.glob("neo4j-*.jar"))
+    source = PROJECT / "src" / "main" / "java" / "org" / "rediscover" / "neo4j" / "Launcher.java"
+    fresh = launcher.exists() and launcher.stat().st_mtime >= source.stat().st_mtime
+    return fresh and lib.is_dir() and any(lib.glob("neo4j-*.jar"))
 
 
 def ensure_built(echo=print) -> None:

@@ -3,10 +3,12 @@ package org.rediscover.neo4j;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.harness.Neo4j;
 import org.neo4j.harness.Neo4jBuilders;
+import org.neo4j.io.ByteUnit;
 
 /**
  * Runs an embedded Neo4j 5 (community, from the test harness) with only Bolt on 127.0.0.1:port.
@@ -21,12 +23,15 @@ public final class Launcher {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 7687;
+        // The harness is tuned for tiny test databases; bulk loads need a real page cache.
+        long pageCacheMb = Long.parseLong(System.getProperty("rediscover.pagecache.mb", "512"));
         Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("rediscover-neo4j");
         Files.createDirectories(work);
         Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
                 .withDisabledServer()
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(neo4j::close));
         System.out.println("BOLT bolt://127.0.0.1:" + port);
