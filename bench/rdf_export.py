@@ -20,7 +20,6 @@ from pathlib import Path
 from kg.artefact import Artefact
 from kg.build import build
 from kg.stores import graphml, neo4j_csv, rdf
-from kg.stores.selection import graph_tables
 from loaders.registry import BuildOptions, selected, shared_data_dir
 
 PHASES = ("triples", "fill", "write turtle", "parse turtle", "sparql count", "export (total)")
@@ -64,8 +63,7 @@ def filled(variant: str, triples: list) -> object:
 
 def measure(art: Artefact, variant: str, work: Path) -> dict[str, float]:
     store = VARIANTS[variant][0]
-    tables = graph_tables(art, include_private=True)
-    t_triples, triples = timed(lambda: list(rdf.view_triples(tables)))
+    t_triples, triples = timed(lambda: list(rdf.artefact_triples(art, include_private=True)))
     t_fill, g = timed(lambda: filled(variant, triples))
     path = work / "bench.ttl"
     t_write, _ = timed(lambda: rdf.serialize(g, path, "turtle", store))

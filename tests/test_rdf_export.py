@@ -18,7 +18,7 @@ from export_support import (
     export_artefact,  # noqa: F401
 )
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 
 from kg.build import build
 from kg.schema import NODE_CLASSES, REL_CLASSES, Label
@@ -205,6 +205,19 @@ def test_private_rows_only_with_include_private(committee_artefact, fmt, tmp_pat
         for name in expected[kind]:
             if name not in ("Regimen", "INCLUDES"):
                 assert found[kind][name] == expected[kind][name], name
+
+
+def test_dataset_names_its_public_sources_only(committee_artefact):  # noqa: F811
+    public = rdf.to_graph(committee_artefact)
+    everything = rdf.to_graph(committee_artefact, include_private=True)
+    dataset = URIRef(rdf.DATASET)
+    names = {s["name"]: s for s in committee_artefact.manifest["sources"]}
+    committee = next(n for n, s in names.items() if s["private"])
+    derived = {str(o) for o in public.objects(dataset, PROV.wasDerivedFrom)}
+    assert derived == {str(rdf.SOURCE[n]) for n, s in names.items() if not s["private"]}
+    assert (rdf.SOURCE.curated, DCTERMS.license, Literal(names["curated"]["licence"])) in public
+    assert (dataset, PROV.wasDerivedFrom, rdf.SOURCE[committee]) not in public
+    assert (dataset, PROV.wasDerivedFrom, rdf.SOURCE[committee]) in everything
 
 
 @pytest.mark.xfail(strict=True, reason="kg/stores/selection.py hides only nodes flagged private "

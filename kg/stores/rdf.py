@@ -25,6 +25,8 @@ Mapping (documented in the README and tested in tests/test_rdf_*.py):
   ``prov:wasDerivedFrom``) and, for Results, file/row/locator literals.
 - Trial ``registry_ids`` and Evidence ``nct_ids`` also yield ``rdfs:seeAlso`` links to
   ClinicalTrials.gov IRIs.
+- The build itself is a ``void:Dataset`` (``ID_BASE + "dataset"``) that ``prov:wasDerivedFrom``
+  one ``prov:Entity`` per source with its version, licence and citation (from the manifest).
 
 Store: rdflib's ``Graph`` with the Oxigraph store (oxrdflib) by default; bench/rdf_export.py
 measures it against rdflib's in-memory store. Private records are left out unless asked for
@@ -49,7 +51,7 @@ import curies
 import pandas as pd
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, VOID
 
 from kg.artefact import Artefact
 from kg.records import content_id
@@ -237,6 +239,37 @@ def edge_triples(rel: Rel, df: pd.DataFrame) -> Iterator[Triple]:
                 yield st, predicates[prop], lit
 
 
+DATASET = ID_BASE + "dataset"
+SOURCE = Namespace(ID_BASE + "source/")
+
+
+def dataset_triples(art: Artefact, include_private: bool = False) -> Iterator[Triple]:
+    """Where the graph comes from: the build and each source with version, licence and
+    citation (a committee's private source only with include_private). These nodes are not
+    typed ``rd:<Label>``, so they never count as graph nodes."""
+    m = art.manifest
+    yield DATASET, RDF.type, str(VOID.Dataset)
+    yield DATASET, DCTERMS.created, Lit(m.get("built_at", ""), str(XSD.dateTime))
+    yield DATASET, VOCAB.schema_version, Lit(str(m.get("schema_version", "")))
+    for src in m.get("sources", []):
+        if src.get("private") and not include_private:
+            continue
+        node = SOURCE + quote(src["name"], safe=_IRI_SAFE)
+        yield DATASET, PROV.wasDerivedFrom, node
+        yield node, RDF.type, PROV.Entity
+        yield node, RDFS.label, Lit(src["name"])
+        for prop, key in ((VOCAB.source_version, "version"), (DCTERMS.license, "licence"),
+                          (DCTERMS.bibliographicCitation, "citation")):
+            if src.get(key):
+                yield node, prop, Lit(str(src[key]))
+
+
+def artefact_triples(art: Artefact, include_private: bool = False) -> Iterator[Triple]:
+    """Everything an export holds: vocabulary, dataset provenance, nodes and edges."""
+    yield from dataset_triples(art, include_private)
+    yield from view_triples(graph_tables(art, include_private))
+
+
 def view_triples(view: GraphTables) -> Iterator[Triple]:
     yield from vocabulary_triples()
     for label, df in view.nodes.items():
@@ -256,6 +289,8 @@ def bind_prefixes(g: Graph) -> None:
     g.bind("dcterms", DCTERMS)
     g.bind("prov", PROV)
     g.bind("skos", SKOS)
+    g.bind("void", VOID)
+    g.bind("source", SOURCE)
     for rec in converter().records:
         g.bind(rec.prefix.replace(".", "_"), Namespace(rec.uri_prefix))
 
@@ -321,7 +356,7 @@ def fill_oxigraph(ox_store, triples: Iterable[Triple]) -> None:
 
 def to_graph(art: Artefact, include_private: bool = False, store: str = OXIGRAPH) -> Graph:
     """The artefact as one RDF graph (private records left out unless asked for)."""
-    triples = view_triples(graph_tables(art, include_private))
+    triples = artefact_triples(art, include_private)
     if store == OXIGRAPH:
         import pyoxigraph
 
@@ -390,7 +425,7 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
             return to_graph(art, include_private)
         try:
             ox_store = pyoxigraph.Store(str(tmp / "store"))
-            fill_oxigraph(ox_store, view_triples(graph_tables(art, include_private)))
+            fill_oxigraph(ox_store, artefact_triples(art, include_private))
             ox_store.flush()
             del ox_store
             with contextlib.suppress(OSError):  # OSError: another process published it first
