@@ -23,14 +23,21 @@ probability of exceeding p0 under Beta(a, b).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit, logit
+from scipy.special import betaln, expit, logit
 from scipy.stats import beta as beta_dist
 from scipy.stats import betabinom
+from threadpoolctl import ThreadpoolController
 
 S_MIN, S_MAX = 2.0, 200.0
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 PRIOR_EX = 0.5
 
 
@@ -51,14 +58,23 @@ def fit_exchangeable(r: np.ndarray, n: np.ndarray) -> ExFit:
     if len(r) < 2:
         return ExFit(pooled * S_MIN, (1 - pooled) * S_MIN)
 
+    # betabinom.logpmf's own formula, written out: the scipy distribution wrapper (argument
+    # checks, broadcasting) cost 20x the arithmetic in this hot loop; same floats, same optimum
+    k = np.floor(r)
+    combiln = -np.log(n + 1) - betaln(n - k + 1, k + 1)
+
     def nll(theta: np.ndarray) -> float:
         mu = expit(theta[0])
         s = np.exp(theta[1])
-        return -float(betabinom.logpmf(r, n, mu * s, (1 - mu) * s).sum())
+        a, b = mu * s, (1 - mu) * s
+        return -float((combiln + betaln(k + a, n - k + b) - betaln(a, b)).sum())
 
     start = np.array([logit(pooled), np.log(10.0)])
     bounds = [(-8.0, 8.0), (np.log(S_MIN), np.log(S_MAX))]
-    res = minimize(nll, start, method="L-BFGS-B", bounds=bounds)
+    # one BLAS thread: on a busy machine OpenBLAS's thread hand-offs made each 2-parameter
+    # L-BFGS-B fit take 18 ms instead of 1 ms (same arithmetic, same optimum)
+    with _blas().limit(limits=1, user_api="blas"):
+        res = minimize(nll, start, method="L-BFGS-B", bounds=bounds)
     mu, s = float(expit(res.x[0])), float(np.exp(res.x[1]))
     return ExFit(mu * s, (1 - mu) * s)
 
