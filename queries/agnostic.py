@@ -35,6 +35,7 @@ from queries.estimates import (
     i_squared,
 )
 from queries.hierarchy import MIXED, carrier_alterations
+from queries.memo import per_artefact
 from queries.model import exnex_posterior
 from queries.outcomes import annotate, units
 from queries.params import ENDPOINTS, Thresholds, check_choice
@@ -66,6 +67,15 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
     exchangeable Beta), regimens, trials, sources, result_ids. Mixed rows carry no posterior."""
     t = thresholds or Thresholds()
     check_choice("endpoint", endpoint, ENDPOINTS)
+    # shared by tumour_agnostic, histology_dependence, gaps, candidate_cohorts and the UI pages
+    return _histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
+                                 treatment_level, t, include_private)
+
+
+@per_artefact
+def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
+                          alteration_level: str, tumour_level: str | int, treatment_level: str,
+                          t: Thresholds, include_private: bool) -> pd.DataFrame:
     u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
                  tumour_level, treatment_level)
     carriers = u["alteration"].isin(carrier_alterations(art))
@@ -79,33 +89,43 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
         return out
     u = u[carriers]
 
-    def join(s: pd.Series) -> str:
-        return ";".join(sorted({x for v in s.dropna() for x in str(v).split(";")}))
-
-    agg = (u.groupby([*GROUP, "histology", "histology_name"], dropna=False)
-           .agg(n_units=("unit", "size"), n=("n", "sum"), k=("k", "sum"),
-                regimens=("regimen_name", join), trials=("trial", join),
-                sources=("source", join), result_ids=("result_ids", join))
+    keys = [*GROUP, "histology", "histology_name"]
+    grouped = u.groupby(keys, dropna=False)
+    agg = (grouped.agg(n_units=("unit", "size"), n=("n", "sum"), k=("k", "sum"))
            .reset_index())
+    # the ;-joined lists in one pass over the rows (a Python callback per group and column
+    # cost more than the whole model)
+    code = grouped.ngroup().to_numpy()
+    for col, name in (("regimen_name", "regimens"), ("trial", "trials"), ("source", "sources"),
+                      ("result_ids", "result_ids")):
+        found: list[set[str]] = [set() for _ in range(len(agg))]
+        for g, v in zip(code, u[col], strict=True):
+            if not pd.isna(v):
+                found[g].update(str(v).split(";"))
+        agg[name] = [";".join(sorted(x)) for x in found]
     agg["rate"] = agg["k"] / agg["n"]
     agg["low"], agg["high"] = clopper_pearson_many(agg["k"], agg["n"])
     agg["judged"] = (agg["histology"] != MIXED) & (agg["n"] >= t.min_n)
-    for col in ("post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable",
-                "ex_mean", "ex_a", "ex_b"):
-        agg[col] = np.nan
-    for _, idx in agg.groupby(GROUP, dropna=False).groups.items():
-        part = agg.loc[idx]
-        single = part[part["histology"] != MIXED]
-        if single.empty:
+    fit = {col: np.full(len(agg), np.nan) for col in (
+        "post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable", "ex_mean",
+        "ex_a", "ex_b")}
+    is_single = (agg["histology"] != MIXED).to_numpy(dtype=bool)
+    k_all = agg["k"].to_numpy(dtype=float)
+    n_all = agg["n"].to_numpy(dtype=float)
+    for idx in agg.groupby(GROUP, dropna=False).indices.values():
+        single = idx[is_single[idx]]
+        if not len(single):
             continue
-        post = exnex_posterior(single["k"].to_numpy(), single["n"].to_numpy(), t.p0, t.p1)
-        agg.loc[single.index, "post_mean"] = post.mean
-        agg.loc[single.index, "p_above_p0"] = post.p_above_p0
-        agg.loc[single.index, "p_above_p1"] = post.p_above_p1
-        agg.loc[single.index, "p_below_p0"] = post.p_below_p0
-        agg.loc[single.index, "w_exchangeable"] = post.w_exchangeable
-        agg.loc[idx, "ex_mean"] = post.ex.mean
-        agg.loc[idx, "ex_a"], agg.loc[idx, "ex_b"] = post.ex.a, post.ex.b
+        post = exnex_posterior(k_all[single], n_all[single], t.p0, t.p1)
+        fit["post_mean"][single] = post.mean
+        fit["p_above_p0"][single] = post.p_above_p0
+        fit["p_above_p1"][single] = post.p_above_p1
+        fit["p_below_p0"][single] = post.p_below_p0
+        fit["w_exchangeable"][single] = post.w_exchangeable
+        fit["ex_mean"][idx] = post.ex.mean
+        fit["ex_a"][idx], fit["ex_b"][idx] = post.ex.a, post.ex.b
+    for col, values in fit.items():
+        agg[col] = values
     agg = agg.sort_values([*GROUP[:2], "histology"], ignore_index=True)
     agg.attrs["header"] = header
     return agg
@@ -127,7 +147,13 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
-    rows = [_summarise(key, part, t) for key, part in post.groupby(GROUP, dropna=False)]
+    records = post.to_dict("records")
+    code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
+    parts: dict[int, list[dict]] = {}
+    for g, rec in zip(code, records, strict=True):
+        parts.setdefault(int(g), []).append(rec)
+    rows = [_summarise(tuple(part[0][c] for c in GROUP), part, t)
+            for _, part in sorted(parts.items())]
     cols = ["rank", "label", *GROUP, "n_histologies", "n_types_active", "types_active",
             "n_mixed_active", "n_units", "n", "k", "pooled_rate", "pooled_low", "pooled_high",
             "het_exact_p", "i2", "tau2", "above_p1", "below_p0", "weaker", "weakest_histology",
@@ -145,20 +171,22 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     return out
 
 
-def _summarise(key: tuple, part: pd.DataFrame, t: Thresholds) -> dict:
-    judged = part[part["judged"]]
-    mixed = part[part["histology"] == MIXED]
-    n, k = int(part["n"].sum()), int(part["k"].sum())
+def _summarise(key: tuple, part: list[dict], t: Thresholds) -> dict:
+    """One group's label and summary from its rows (plain records: small groups, many of them,
+    and pandas' per-call overhead dominated)."""
+    judged = [r for r in part if _is_true(r["judged"])]
+    mixed = [r for r in part if r["histology"] == MIXED]
+    n, k = int(sum(r["n"] for r in part)), int(sum(r["k"] for r in part))
     low, high = clopper_pearson(k, n)
-    active = judged[judged["p_above_p0"] >= t.prob]
-    above = judged[judged["p_above_p1"] >= t.prob]
-    below = judged[judged["p_below_p0"] >= t.prob]
-    short = judged[(1 - judged["p_above_p1"]) >= t.prob]
-    mixed_active = int((mixed["low"] > t.p0).sum())
-    het_p = heterogeneity_exact(list(judged["k"]), list(judged["n"]))
-    i2, tau2 = i_squared(list(judged["k"]), list(judged["n"]))
-    weaker = below if not (het_p < t.het_alpha) else judged[
-        judged.index.isin(below.index) | judged.index.isin(short.index)]
+    active = [r for r in judged if r["p_above_p0"] >= t.prob]
+    above = [r for r in judged if r["p_above_p1"] >= t.prob]
+    below = [r for r in judged if r["p_below_p0"] >= t.prob]
+    short = [r for r in judged if (1 - r["p_above_p1"]) >= t.prob]
+    mixed_active = sum(1 for r in mixed if _gt(r["low"], t.p0))
+    het_p = heterogeneity_exact([r["k"] for r in judged], [r["n"] for r in judged])
+    i2, tau2 = i_squared([r["k"] for r in judged], [r["n"] for r in judged])
+    weaker = below if not (het_p < t.het_alpha) else [
+        r for r in judged if any(r is x for x in below) or any(r is x for x in short)]
     if len(above) and len(weaker):
         label = "histology-dependent"
     elif (len(active) + min(mixed_active, 1) >= t.k and low > t.p0 and not len(below)):
@@ -167,31 +195,42 @@ def _summarise(key: tuple, part: pd.DataFrame, t: Thresholds) -> dict:
         label = "inactive"
     else:
         label = "insufficient data"
-    ordered = judged.sort_values(["post_mean", "histology"])
+    ordered = sorted(judged, key=lambda r: (r["post_mean"], r["histology"]))
 
-    def names(df: pd.DataFrame) -> str:
-        return "; ".join(df["histology_name"].astype(str))
+    def names(rows: list[dict]) -> str:
+        return "; ".join(str(r["histology_name"]) for r in rows)
 
     def join(col: str) -> str:
-        return ";".join(sorted({x for v in part[col] for x in str(v).split(";") if x}))
+        return ";".join(sorted({x for r in part for x in str(r[col]).split(";") if x}))
 
     return {
         "label": label, "treatment_group": key[0], "alteration_group": key[1],
         "alteration_group_name": key[2], "n_histologies": len(judged),
         "n_types_active": len(active), "types_active": names(active),
-        "n_mixed_active": mixed_active, "n_units": int(part["n_units"].sum()), "n": n, "k": k,
+        "n_mixed_active": mixed_active, "n_units": int(sum(r["n_units"] for r in part)),
+        "n": n, "k": k,
         "pooled_rate": k / n if n else np.nan, "pooled_low": low, "pooled_high": high,
         "het_exact_p": het_p, "i2": i2, "tau2": tau2, "above_p1": names(above),
-        "below_p0": names(below), "weaker": names(weaker.sort_values("post_mean")),
-        "weakest_histology": ordered["histology_name"].iloc[0] if len(ordered) > 1 else "",
-        "strongest_histology": ordered["histology_name"].iloc[-1] if len(ordered) > 1 else "",
+        "below_p0": names(below),
+        "weaker": names(sorted(weaker, key=lambda r: r["post_mean"])),
+        "weakest_histology": ordered[0]["histology_name"] if len(ordered) > 1 else "",
+        "strongest_histology": ordered[-1]["histology_name"] if len(ordered) > 1 else "",
         "histologies": "; ".join(
-            f"{r.histology_name} {r.k}/{r.n}" + (f" post={r.post_mean:.2f}"
-                                                 if pd.notna(r.post_mean) else "")
-            for r in part.sort_values("histology").itertuples()),
+            f"{r['histology_name']} {r['k']}/{r['n']}" + (
+                f" post={r['post_mean']:.2f}" if pd.notna(r["post_mean"]) else "")
+            for r in sorted(part, key=lambda r: r["histology"])),
         "regimens": join("regimens"), "trials": join("trials"), "sources": join("sources"),
         "result_ids": join("result_ids"),
     }
+
+
+def _is_true(value: object) -> bool:
+    return bool(pd.notna(value) and value)
+
+
+def _gt(value: object, bound: float) -> bool:
+    """``value > bound`` with a missing value counting as not greater (as pandas compares)."""
+    return bool(pd.notna(value) and value > bound)
 
 
 def histology_dependence(art: Artefact, as_of: int | None = None, endpoint: str = "response",
