@@ -29,7 +29,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Label
-from queries.agnostic import GROUP, histology_posteriors
+from queries.agnostic import GROUP, _is_true, histology_posteriors
 from queries.cohorts import cohort_frame, report_frame
 from queries.estimates import clopper_pearson
 from queries.evidence import TIER_RANK, supporting_evidence
@@ -98,58 +98,68 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         ev[["alteration_group", "tumour_type", "histology"]]], ignore_index=True
     ).drop_duplicates()
     tumour_parents = parents_of(art, Label.TUMOUR_TYPE)
+    # split once by key (filtering the whole frames per group dominated the run time)
+    cohorts_by = _records_by(cohorts, ["treatment_group", "alteration_group"])
+    ev_by = _records_by(ev, ["treatment_group", "alteration_group"])
+    documented_by = _records_by(documented, ["alteration_group"])
+    tier_name = {v: k for k, v in TIER_RANK.items()}
     rows: list[dict] = []
-    for key, part in post.groupby(GROUP, dropna=False):
-        tg, ag, ag_name = key
-        single = part[part["histology"] != MIXED]
-        active = part[(part["judged"]) & (part["p_above_p0"] >= t.prob)]
-        mixed_active = part[(part["histology"] == MIXED) & (part["low"] > t.p0)]
-        if single.empty and mixed_active.empty:
+    records = post.to_dict("records")
+    code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
+    parts: dict[int, list[dict]] = {}
+    for g, rec in zip(code, records, strict=True):
+        parts.setdefault(int(g), []).append(rec)
+    for _, part in sorted(parts.items()):
+        tg, ag, ag_name = (part[0][c] for c in GROUP)
+        single = [r for r in part if r["histology"] != MIXED]
+        active = [r for r in part if _is_true(r["judged"]) and r["p_above_p0"] >= t.prob]
+        mixed_active = [r for r in part if r["histology"] == MIXED and r["low"] > t.p0]
+        if not single and not mixed_active:
             continue
-        ex = (ExFit(float(part["ex_a"].iloc[0]), float(part["ex_b"].iloc[0]))
-              if part["ex_a"].notna().any() else None)
+        ex_a = [r["ex_a"] for r in part if pd.notna(r["ex_a"])]
+        ex = (ExFit(float(part[0]["ex_a"]), float(part[0]["ex_b"])) if ex_a else None)
         pred, pred_p = predictive(ex, t.p0) if ex else (np.nan, np.nan)
-        support_rows = sorted({x for v in pd.concat([active["result_ids"],
-                                                     mixed_active["result_ids"]])
-                               for x in str(v).split(";") if x})
-        mine = cohorts[(cohorts["treatment_group"] == tg) & (cohorts["alteration_group"] == ag)]
-        tested_known = set(mine.loc[mine["known"] & ~mine["planned"], "histology"])
-        planned = mine[mine["planned"]]
-        group_ev = ev[(ev["treatment_group"] == tg) & (ev["alteration_group"] == ag)]
+        support_rows = sorted({x for r in [*active, *mixed_active]
+                               for x in str(r["result_ids"]).split(";") if x})
+        mine = cohorts_by.get((tg, ag), [])
+        tested_known = {c["histology"] for c in mine if c["known"] and not c["planned"]}
+        planned = [c for c in mine if c["planned"]]
+        planned_h = {c["histology"] for c in planned}
         # a tumour type above one the group tested (evidence filed under "Bowel" when colorectal
         # cancer was tested) is not another histology
-        coarser = {a for t in mine.loc[mine["known"], "tumour_type"]
-                   for a in ancestors(t, tumour_parents)[1:]}
-        group_ev = group_ev[~group_ev["tumour_type"].isin(coarser)]
-        doc = documented[(documented["alteration_group"] == ag)
-                         & ~documented["tumour_type"].isin(coarser)]
-        candidates = set(doc["histology"])
-        candidates |= set(planned["histology"]) | set(group_ev["histology"])
+        coarser = {a for c in mine if c["known"]
+                   for a in ancestors(c["tumour_type"], tumour_parents)[1:]}
+        group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in coarser]
+        doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in coarser]
+        candidates = {d["histology"] for d in doc}
+        candidates |= planned_h | {e["histology"] for e in group_ev}
         candidates.discard(MIXED)
         candidates.discard(None)
         base = {"treatment_group": tg, "alteration_group": ag, "alteration_group_name": ag_name,
                 "n_supporting": len(active) + len(mixed_active),
-                "supporting": "; ".join(active["histology_name"].astype(str)) + (
+                "supporting": "; ".join(str(r["histology_name"]) for r in active) + (
                     "; mixed basket" if len(mixed_active) else ""),
                 "pred_response": pred, "pred_p_above_p0": pred_p,
-                "sources": ";".join(sorted({x for v in pd.concat([active["sources"],
-                                                                  mixed_active["sources"]])
-                                            for x in str(v).split(";") if x}))}
+                "sources": ";".join(sorted({x for r in [*active, *mixed_active]
+                                            for x in str(r["sources"]).split(";") if x}))}
+        first_single: dict = {}
+        for r in single:
+            first_single.setdefault(r["histology"], r)
         for h in sorted(c for c in candidates if isinstance(c, str)):
-            here = single[single["histology"] == h]
-            h_ev = group_ev[group_ev["histology"] == h]
-            tier = min((TIER_RANK.get(x, 9) for x in h_ev["common_tier"].dropna()), default=9)
-            ev_ids = sorted(set(h_ev["evidence"]))
+            h_ev = [e for e in group_ev if e["histology"] == h]
+            tier = min((TIER_RANK.get(e["common_tier"], 9) for e in h_ev
+                        if not pd.isna(e["common_tier"])), default=9)
+            ev_ids = sorted({e["evidence"] for e in h_ev})
             row = base | {"histology": h, "histology_name": names.get(h, h),
-                          "evidence_tier": {v: k for k, v in TIER_RANK.items()}.get(tier, ""),
+                          "evidence_tier": tier_name.get(tier, ""),
                           "evidence_ids": ";".join(ev_ids), "rarity": rarity.get(h, np.nan),
                           "n": np.nan, "k": np.nan, "rate": np.nan, "low": np.nan,
                           "high": np.nan, "planned_cohorts": ""}
             if not support_rows and not ev_ids:
                 continue  # nothing to borrow from
             row["supporting_rows"] = ";".join(support_rows + ev_ids)
-            if len(here):
-                r = here.iloc[0]
+            if h in first_single:
+                r = first_single[h]
                 low, high = clopper_pearson(int(r["k"]), int(r["n"]))
                 if not (low < t.p0 and high > t.p1):
                     continue  # tested and conclusive
@@ -157,9 +167,9 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                         "rate": r["k"] / r["n"], "low": low, "high": high}
             elif h in tested_known:
                 continue  # tested, counts not reported
-            elif h in set(planned["histology"]):
+            elif h in planned_h:
                 row |= {"status": "planned", "planned_cohorts": ";".join(
-                    sorted(planned.loc[planned["histology"] == h, "cohort"]))}
+                    sorted(c["cohort"] for c in planned if c["histology"] == h))}
             else:
                 row["status"] = "untested"
             rows.append(row)
@@ -223,6 +233,18 @@ def _rationale(r, t: Thresholds) -> str:
     if r.evidence_ids:
         parts.append(f"knowledgebase evidence tier {r.evidence_tier}")
     return "; ".join(parts)
+
+
+def _records_by(df: pd.DataFrame, cols: list[str]) -> dict[tuple, list[dict]]:
+    """Rows as records grouped by ``cols``; rows with a missing key are left out (a missing
+    value never equals another)."""
+    out: dict[tuple, list[dict]] = {}
+    for rec in df.to_dict("records"):
+        key = tuple(rec[c] for c in cols)
+        if any(pd.isna(k) for k in key):
+            continue
+        out.setdefault(key, []).append(rec)
+    return out
 
 
 def _evidence_keys(art: Artefact, ev: pd.DataFrame, alteration_level: str,
