@@ -148,10 +148,11 @@ def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Serie
     check_choice("treatment level", level, TREATMENT_LEVELS)
     if level == "regimen":
         return cohorts["regimen"].astype(str)
-    reg = art.nodes(Label.REGIMEN).set_index("id")
+    reg = art.nodes(Label.REGIMEN)
+    drug_classes = dict(zip(reg["id"], reg["drug_classes"], strict=True))
 
     def classes(regimen: str) -> str:
-        raw = reg.at[regimen, "drug_classes"] if regimen in reg.index else None
+        raw = drug_classes.get(regimen)
         if raw is None or pd.isna(raw) or raw == "":
             return str(regimen)
         return " + ".join(sorted(str(raw).split(";")))
