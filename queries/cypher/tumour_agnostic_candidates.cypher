@@ -15,7 +15,8 @@ WITH reg, a, tt, r,
           THEN tt.main_type END AS active_type
 WITH reg, a, count(DISTINCT active_type) AS n_active_main_types,
      count(DISTINCT tt.main_type) AS n_main_types, count(r) AS n_reports,
-     sum(r.n_evaluable) AS n_evaluable, sum(r.n_response) AS n_response
+     sum(coalesce(r.n_evaluable, 0)) AS n_evaluable,
+     sum(coalesce(r.n_response, 0)) AS n_response
 WHERE n_active_main_types >= $min_main_types
 RETURN reg.id AS regimen_id, reg.name AS regimen, a.id AS alteration_id,
        n_active_main_types AS n_active_main_types, n_main_types AS n_main_types,
