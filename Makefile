@@ -10,7 +10,8 @@ KG     := $(VENV)/bin/kg
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
+	@# $(VENV) may be a symlink to a folder elsewhere: create the venv where it points
+	python3 -m venv "$$(readlink -f $(VENV))"
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
