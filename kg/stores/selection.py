@@ -1,7 +1,9 @@
 """Which rows of an artefact a store receives: everything, or everything but private rows.
 
 A trial committee's own cohorts (``private=True`` on Cohort and Result nodes) stay local: every
-export leaves them out, with every edge touching them, unless the user asks for them. Stores call
+export leaves them out, with every edge touching them, unless the user asks for them. So do
+records that only a private source brought (a regimen that only a committee table names, and an
+edge only it stamped): their existence alone would tell what the committee tests. Stores call
 ``graph_tables`` so that the rule and the expected counts live in one place.
 """
 
@@ -32,12 +34,28 @@ class GraphTables:
         return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
 
 
+def private_sources(art: Artefact) -> set[str]:
+    """Names of the build's private sources (committee tables), from its manifest."""
+    return {s["name"] for s in art.manifest.get("sources", []) if s.get("private")}
+
+
+def only_private(sources: pd.Series, secret: set[str]) -> pd.Series:
+    """True where every source of a row (``;``-joined names) is private."""
+    if not secret:
+        return pd.Series(False, index=sources.index)
+    return sources.fillna("").map(lambda s: all(x in secret for x in s.split(";"))).astype(bool)
+
+
 def private_ids(art: Artefact) -> set[str]:
+    """Nodes flagged private, or brought by private sources alone."""
+    secret = private_sources(art)
     hidden: set[str] = set()
     for label in NODE_CLASSES:
         df = art.nodes(label)
+        flagged = only_private(df["source"], secret)
         if "private" in df.columns:
-            hidden |= set(df.loc[df["private"].fillna(False).astype(bool), "id"])
+            flagged |= df["private"].fillna(False).astype(bool)
+        hidden |= set(df.loc[flagged, "id"])
     return hidden
 
 
@@ -49,6 +67,7 @@ def graph_tables(art: Artefact, include_private: bool = False) -> GraphTables:
     """
     manifest = art.counts()
     hidden = set() if include_private else private_ids(art)
+    secret = set() if include_private else private_sources(art)
     nodes: dict[Label, pd.DataFrame] = {}
     edges: dict[Rel, pd.DataFrame] = {}
     left_out: dict[str, int] = {}
@@ -62,7 +81,8 @@ def graph_tables(art: Artefact, include_private: bool = False) -> GraphTables:
     for rel in REL_CLASSES:
         df = art.edges(rel)
         _check(len(df), manifest["edges"].get(str(rel), 0), str(rel))
-        keep = ~(df["src"].isin(hidden) | df["dst"].isin(hidden))
+        keep = ~(df["src"].isin(hidden) | df["dst"].isin(hidden)
+                 | only_private(df["source"], secret))
         edges[rel] = df[keep].reset_index(drop=True)
         if (~keep).any():
             left_out[str(rel)] = int((~keep).sum())
