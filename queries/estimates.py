@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
-from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact
+from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact  # noqa: F401
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
@@ -59,8 +59,7 @@ def heterogeneity_exact(r: list[int], n: list[int]) -> float:
     exact = _exact_2xk(r_arr, n_arr)
     if exact is not None:
         return exact
-    method = MonteCarloMethod(n_resamples=MC_RESAMPLES, rng=np.random.default_rng(SEED))
-    return float(fisher_exact(table, method=method).pvalue)
+    return _monte_carlo_2xk(r_arr, n_arr)
 
 
 EXACT_STATES = 200_000
@@ -92,6 +91,20 @@ def _exact_2xk(r: np.ndarray, n: np.ndarray) -> float | None:
     norm = float(_log_comb(int(n.sum()), np.array(total_r)))
     extreme = logp <= observed + 1e-7 * abs(observed) + 1e-12
     return float(min(1.0, np.exp(logp[extreme] - norm).sum()))
+
+
+def _monte_carlo_2xk(r: np.ndarray, n: np.ndarray) -> float:
+    """Seeded Monte Carlo estimate of the same p-value: tables with the observed margins drawn
+    from the multivariate hypergeometric (numpy, vectorised; scipy's generic r x c Monte Carlo
+    took 15-30 ms per group), scored by probability as in the exact sum, and the p-value
+    estimated as (hits + 1) / (draws + 1) like scipy's ``monte_carlo_test``."""
+    rng = np.random.default_rng(SEED)
+    draws = rng.multivariate_hypergeometric(n, int(r.sum()), size=MC_RESAMPLES)
+    lc = [_log_comb(int(ni), np.arange(int(ni) + 1)) for ni in n]
+    logp = sum(lc[j][draws[:, j]] for j in range(len(n)))
+    observed = float(sum(lc[j][int(r[j])] for j in range(len(n))))
+    hits = int((logp <= observed + 1e-7 * abs(observed) + 1e-12).sum())
+    return (hits + 1) / (MC_RESAMPLES + 1)
 
 
 def chi2_pvalue(r: list[int], n: list[int]) -> float:
