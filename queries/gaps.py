@@ -99,8 +99,11 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     ).drop_duplicates()
     tumour_parents = parents_of(art, Label.TUMOUR_TYPE)
     # split once by key (filtering the whole frames per group dominated the run time)
-    cohorts_by = _records_by(cohorts, ["treatment_group", "alteration_group"])
-    ev_by = _records_by(ev, ["treatment_group", "alteration_group"])
+    cohorts_by = _records_by(cohorts[["treatment_group", "alteration_group", "histology",
+                                      "tumour_type", "known", "planned", "cohort"]],
+                             ["treatment_group", "alteration_group"])
+    ev_by = _records_by(ev[["treatment_group", "alteration_group", "histology", "tumour_type",
+                            "common_tier", "evidence"]], ["treatment_group", "alteration_group"])
     documented_by = _records_by(documented, ["alteration_group"])
     tier_name = {v: k for k, v in TIER_RANK.items()}
     rows: list[dict] = []
@@ -239,11 +242,13 @@ def _records_by(df: pd.DataFrame, cols: list[str]) -> dict[tuple, list[dict]]:
     """Rows as records grouped by ``cols``; rows with a missing key are left out (a missing
     value never equals another)."""
     out: dict[tuple, list[dict]] = {}
-    for rec in df.to_dict("records"):
-        key = tuple(rec[c] for c in cols)
-        if any(pd.isna(k) for k in key):
-            continue
-        out.setdefault(key, []).append(rec)
+    missing = df[cols].isna().any(axis=1).to_numpy()
+    names = list(df.columns)
+    at = [names.index(c) for c in cols]
+    for skip, values in zip(missing, df.itertuples(index=False, name=None), strict=True):
+        if not skip:
+            out.setdefault(tuple(values[i] for i in at), []).append(dict(zip(names, values,
+                                                                             strict=True)))
     return out
 
 
