@@ -114,17 +114,21 @@ def edge_rows(df: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+def _batches(task: _Task, size: int) -> Iterator[list[dict]]:
+    convert = node_rows if task.kind == "node" else edge_rows
+    for i in range(0, len(task.frame), size):
+        yield convert(task.frame.iloc[i:i + size])
 
 
 # ----------------------------------------------------------------------------- loading
 @dataclass
 class _Task:
+    """One label or (relation, label pair): its rows stay a DataFrame until a worker converts
+    a batch, so that converting one batch overlaps the server writing another."""
+
     name: str
     kind: str  # "node" | "edge"
-    rows: list[dict]
+    frame: pd.DataFrame
     label: Label | None = None
     rel: Rel | None = None
     pair: tuple[Label, Label] | None = None
@@ -205,7 +209,7 @@ class Neo4jLoader:
         def run(task: _Task) -> None:
             create = self.mode == "create" or (self.mode == "auto" and existing[task.name] == 0)
             modes[task.name] = "create" if create else "merge"
-            for batch in _batches(task.rows, self.batch_size):
+            for batch in _batches(task, self.batch_size):
                 if task.kind == "node":
                     def fn(c, b=batch):
                         self._write(node_statement(task.label, c), rows=b)
@@ -263,15 +267,14 @@ class Neo4jLoader:
         report.phases["constraints"] = time.perf_counter() - t
 
         existing = self.server_counts()
-        node_tasks = [_Task(str(label), "node", node_rows(df), label=label)
+        node_tasks = [_Task(str(label), "node", df, label=label)
                       for label, df in tables.nodes.items() if len(df)]
         edge_tasks = []
         for rel, df in tables.edges.items():
             for a, b in REL_CLASSES[rel].pairs:
                 part = df[(df["src_label"] == str(a)) & (df["dst_label"] == str(b))]
                 if len(part):
-                    edge_tasks.append(_Task(str(rel), "edge", edge_rows(part), rel=rel,
-                                            pair=(a, b)))
+                    edge_tasks.append(_Task(str(rel), "edge", part, rel=rel, pair=(a, b)))
         flat = {**existing["nodes"], **existing["edges"]}
         t = time.perf_counter()
         self._run_tasks(node_tasks, flat, report.modes)
