@@ -55,8 +55,10 @@ def test_private_rows_only_when_asked(engine_artefact, neo4j_uri):
     manifest = engine_artefact.counts()
     public = load_artefact(engine_artefact, neo4j_uri)
     assert public.counts["nodes"][Label.COHORT] == manifest["nodes"][Label.COHORT] - 1
+    # INCLUDES: the committee's own statement of a regimen's member (the regimen is public)
     assert public.left_out_private == {Label.COHORT: 1, Label.RESULT: 1, Rel.PART_OF: 1,
-                                       Rel.TESTS: 1, Rel.SELECTS: 1, Rel.ENROLS: 1, Rel.OF: 1}
+                                       Rel.TESTS: 1, Rel.SELECTS: 1, Rel.ENROLS: 1, Rel.OF: 1,
+                                       Rel.INCLUDES: 1}
     everything = load_artefact(engine_artefact, neo4j_uri, include_private=True)
     assert everything.counts == manifest
     back = load_artefact(engine_artefact, neo4j_uri)  # private rows are pruned again
