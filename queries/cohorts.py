@@ -10,6 +10,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Label, Rel
+from queries.memo import per_artefact
 
 RESULT_COLUMNS = ["n_enrolled", "n_evaluable", "n_response", "n_benefit", "benefit_definition",
                   "orr_pct", "cbr_pct", "median_pfs_months", "median_os_months", "outcome_call",
@@ -17,6 +18,7 @@ RESULT_COLUMNS = ["n_enrolled", "n_evaluable", "n_response", "n_benefit", "benef
                   "confidence", "source_file", "source_row"]
 
 
+@per_artefact  # every analysis starts here; gaps needs it twice
 def cohort_frame(art: Artefact, include_private: bool = True) -> pd.DataFrame:
     """Cohorts with trial, regimen, drug classes, alteration, tumour type and parent arm."""
     c = art.nodes(Label.COHORT).rename(columns={"id": "cohort", "name": "arm",
@@ -44,6 +46,7 @@ def cohort_frame(art: Artefact, include_private: bool = True) -> pd.DataFrame:
     return out.reset_index()
 
 
+@per_artefact
 def report_frame(art: Artefact, include_private: bool = True) -> pd.DataFrame:
     """Every Result with the cohort it reports on."""
     r = art.nodes(Label.RESULT).rename(columns={"id": "result", "source": "result_source"})
