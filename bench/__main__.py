@@ -226,14 +226,15 @@ def measure_rdf(table: Table, scale: int, art: Artefact, work: Path) -> None:
     (work / f"x{scale}.ttl").unlink(missing_ok=True)
 
 
-def neo4j_uri(given: str | None) -> str | None:
+def neo4j_uri(given: str | None) -> tuple[str | None, bool]:
+    """The server to load into, and whether this run started it (then it stops it too)."""
     if given:
-        return given
+        return given, False
     from kg.stores import neo4j_server
 
     if not (shutil.which("java") and shutil.which("mvn")):
-        return None
-    return neo4j_server.start()
+        return None, False
+    return neo4j_server.start(), True
 
 
 # ------------------------------------------------------------------ main
@@ -300,7 +301,7 @@ def main() -> None:
     if unknown := skip - set(STEPS):
         ap.error(f"unknown step(s) in --skip: {', '.join(sorted(unknown))}")
     steps = set(STEPS) - skip
-    uri = neo4j_uri(args.uri) if "neo4j" in steps else None
+    uri, started_server = neo4j_uri(args.uri) if "neo4j" in steps else (None, False)
     if "neo4j" in steps and not uri:
         print("Neo4j: no --uri / $NEO4J_URI and no Java + Maven for the harness: skipped")
     started = time.perf_counter()
@@ -321,7 +322,13 @@ def main() -> None:
             f"\n\n{table.markdown(scales)}\n")
 
     table = Table(on_put=write)
-    run(table, scales, steps, args.repeat, uri, args.profile)
+    try:
+        run(table, scales, steps, args.repeat, uri, args.profile)
+    finally:
+        if started_server:
+            from kg.stores import neo4j_server
+
+            neo4j_server.stop()
     write(table, done=True)
     print("\n" + table.markdown(scales))
     print(f"\nwritten: {out}")
