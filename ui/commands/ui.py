@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 
 import typer
@@ -12,12 +16,28 @@ import typer
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
-def streamlit_command(port: int, headless: bool) -> list[str]:
-    """The command line that serves ui/app.py; loopback only, no usage statistics."""
+def streamlit_command(port: int) -> list[str]:
+    """The command line that serves ui/app.py; loopback only, no usage statistics.
+
+    Always headless: otherwise Streamlit's first run stops at an e-mail prompt on the terminal
+    (and waits forever under `make run` without a terminal). `kg ui` opens the browser itself.
+    """
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", str(headless).lower(),
-            "--browser.gatherUsageStats", "false"]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def open_when_ready(url: str, timeout_s: float = 60.0) -> None:
+    """Open ``url`` in the user's browser once the server's health check answers."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    webbrowser.open(url)
+                    return
+        except OSError:
+            time.sleep(0.3)  # poll interval while the server starts
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +53,12 @@ def register(app: typer.Typer) -> None:
 
         env = dict(os.environ)
         env["REDISCOVER_BUILD_DIR"] = str((root or default_root()).resolve())
-        typer.echo(f"Serving {APP} on http://127.0.0.1:{port} (graph: "
-                   f"{env['REDISCOVER_BUILD_DIR']})")
-        raise typer.Exit(subprocess.call(streamlit_command(port, headless), env=env))
+        url = f"http://127.0.0.1:{port}"
+        typer.echo(f"Serving {APP} on {url} (graph: {env['REDISCOVER_BUILD_DIR']})")
+        # a browser to open: a desktop session (on Linux without one, webbrowser would fall
+        # back to a console browser inside this terminal)
+        desktop = sys.platform != "linux" or any(
+            os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
+        if not headless and desktop:
+            threading.Thread(target=open_when_ready, args=(url,), daemon=True).start()
+        raise typer.Exit(subprocess.call(streamlit_command(port), env=env))
