@@ -38,8 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import timed
 from bench.build import read_floor
-from bench.knowledgebases import raw_files
+from bench.knowledgebases import clear_parse_caches, raw_files
 from bench.knowledgebases import read_floor as raw_read_floor
 from bench.queries import QUERIES
 from bench.synthetic import scaled_knowledgebase, scaled_tables
@@ -105,12 +106,6 @@ def _fmt(v: float | None, unit: str) -> str:
     return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
-
-
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -131,12 +126,7 @@ def machine() -> str:
 # ------------------------------------------------------------------ steps
 def knowledgebase_records(opts: BuildOptions) -> tuple[list[LoadResult], float, float]:
     """The knowledgebase sources at ×1, with their loader time and pandas read floor."""
-    from loaders.disease_ontology import disease_ontology
-    from loaders.normalise.genes import gene_resolver
-    from loaders.oncotree import oncotree
-
-    for cached in (disease_ontology, gene_resolver, oncotree):
-        cached.cache_clear()
+    clear_parse_caches()
     entries = [e for e in selected(opts) if e.name != "curated"]
     t_load, kb = timed(lambda: [r for e in entries for r in e.load(opts)])
     floor = raw_read_floor(raw_files(opts.source_dir)) if entries else 0.0

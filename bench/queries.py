@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.synthetic import replicate_tables
+from bench.synthetic import scaled_tables
 from kg.artefact import Artefact
 from kg.build import build
 from loaders.curated import DATA_DIR, CuratedLoader
@@ -56,7 +56,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = build(CuratedLoader(DATA_DIR).load(), Path(tmp) / "bundled")
-        data = replicate_tables(DATA_DIR, Path(tmp) / f"x{args.factor}", args.factor)
+        data = scaled_tables(Path(tmp) / f"x{args.factor}", args.factor)
         big = build(CuratedLoader(data).load(), Path(tmp) / "big")
         nb, ng = (a.counts()["nodes"] for a in (base, big))
         print(f"bundled: {nb['Cohort']} cohorts, {nb['Result']} reports; "

@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from bench import timed
 from kg.artefact import Artefact
 from kg.build import build
 from kg.stores import graphml, neo4j_csv, rdf
@@ -33,12 +32,6 @@ def full_artefact(root: Path | None, data_dir: Path | None, work: Path) -> Artef
         opts = BuildOptions(source_dir=shared_data_dir(), data_dir=data_dir)
     results = [r for entry in selected(opts) for r in entry.load(opts)]
     return build(results, work / "build")
-
-
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
 
 
 #: variant name -> (rdflib store used to write/parse/query, how the graph is filled)

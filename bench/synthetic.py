@@ -1,6 +1,6 @@
 """Larger graphs for benchmarks, built through the real validated build.
 
-Three generators share this module:
+Two generators share this module:
 
 * ``scaled_tables(dst, factor, seed)`` + ``scaled_knowledgebase(results, factor, src)`` (the
   ``python -m bench`` scales ×1/×10/×100): the real graph's shape ``factor`` times over. Copy 1 is
@@ -18,22 +18,14 @@ Three generators share this module:
   ``genes`` synthetic genes, each with a gene-level and a variant-level alteration, a targeting
   drug and its regimen, a tumour type link and one knowledgebase-style Evidence node with its
   publication — about 7 nodes and 8 edges per gene.
-* ``replicate_tables(src, dst, factor)`` (query benchmarks):
 
-``replicate_tables(src, dst, factor)`` writes a data/-format folder whose cohorts.csv and arms.csv
-hold ``factor`` copies of every cohort (copy 1 keeps the original ids; copy i appends ``-r<i>``
-to the arm slug, so strata, parents and superseded reports stay consistent). Reference tables are
-copied unchanged. The folder goes through the normal validated loader, so the benchmark measures
-the real build and real queries at ``factor`` times the cohorts and reports.
-
-Run: ``python -m bench.synthetic DST [--factor 10]``.
+Run: ``python -m bench.synthetic DST [--factor 10]`` writes the scaled curated tables to DST.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,51 +41,6 @@ from kg.schema import gene_id as gene_node_id
 from kg.schema import regimen_id as regimen_node_id
 from kg.schema import tumour_type_id as tumour_node_id
 from loaders.curated import DATA_DIR, CuratedLoader
-
-REFERENCE = ("trials.csv", "genes.csv", "drugs.csv", "alterations.csv", "tumour_types.csv")
-
-
-def _copy_id(cohort_id: str, i: int) -> str:
-    """``TRIAL:arm[:stratum]`` → ``TRIAL:arm-r<i>[:stratum]`` (copy 1 unchanged)."""
-    if i == 1 or not cohort_id:
-        return cohort_id
-    parts = cohort_id.split(":")
-    parts[1] = f"{parts[1]}-r{i}"
-    return ":".join(parts)
-
-
-def _copy_result(result_id: str, i: int) -> str:
-    cohort, _, tail = result_id.rpartition("@")
-    return f"{_copy_id(cohort, i)}@{tail}"
-
-
-def replicate_tables(src: Path = DATA_DIR, dst: Path | None = None, factor: int = 10) -> Path:
-    if dst is None:
-        raise ValueError("give a destination folder")
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in REFERENCE:
-        shutil.copy(src / name, dst / name)
-    with (src / "cohorts.csv").open(newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = reader.fieldnames or [], list(reader)
-    out = []
-    for i in range(1, factor + 1):
-        for r in rows:
-            c = dict(r)
-            c["result_id"] = _copy_result(r["result_id"], i)
-            c["cohort_id"] = _copy_id(r["cohort_id"], i)
-            c["parent_cohort_id"] = _copy_id(r["parent_cohort_id"], i)
-            c["supersedes"] = ";".join(_copy_result(s.strip(), i)
-                                       for s in r["supersedes"].split(";") if s.strip())
-            out.append(c)
-    _write(dst / "cohorts.csv", fields, out)
-    with (src / "arms.csv").open(newline="") as fh:
-        reader = csv.DictReader(fh)
-        arm_fields, arms = reader.fieldnames or [], list(reader)
-    _write(dst / "arms.csv", arm_fields,
-           [dict(a, cohort_id=_copy_id(a["cohort_id"], i))
-            for i in range(1, factor + 1) for a in arms])
-    return dst
 
 
 def synthetic_artefact(root: Path, genes: int = 20_000, data_dir: Path = DATA_DIR) -> Artefact:
@@ -345,7 +292,7 @@ def main() -> None:
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--src", type=Path, default=DATA_DIR)
     args = ap.parse_args()
-    print(replicate_tables(args.src, args.dst, args.factor))
+    print(scaled_tables(args.dst, args.factor, args.src))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
-from scipy.stats import MonteCarloMethod, chi2_contingency, fisher_exact  # noqa: F401
+from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
@@ -89,8 +89,12 @@ def _exact_2xk(r: np.ndarray, n: np.ndarray) -> float | None:
             return None
     logp = logp[cum == total_r]
     norm = float(_log_comb(int(n.sum()), np.array(total_r)))
-    extreme = logp <= observed + 1e-7 * abs(observed) + 1e-12
-    return float(min(1.0, np.exp(logp[extreme] - norm).sum()))
+    return float(min(1.0, np.exp(logp[_no_more_likely(logp, observed)] - norm).sum()))
+
+
+def _no_more_likely(logp: np.ndarray, observed: float) -> np.ndarray:
+    """Tables no more likely than the observed one (a relative tolerance for float ties)."""
+    return logp <= observed + 1e-7 * abs(observed) + 1e-12
 
 
 def _monte_carlo_2xk(r: np.ndarray, n: np.ndarray) -> float:
@@ -103,7 +107,7 @@ def _monte_carlo_2xk(r: np.ndarray, n: np.ndarray) -> float:
     lc = [_log_comb(int(ni), np.arange(int(ni) + 1)) for ni in n]
     logp = sum(lc[j][draws[:, j]] for j in range(len(n)))
     observed = float(sum(lc[j][int(r[j])] for j in range(len(n))))
-    hits = int((logp <= observed + 1e-7 * abs(observed) + 1e-12).sum())
+    hits = int(_no_more_likely(logp, observed).sum())
     return (hits + 1) / (MC_RESAMPLES + 1)
 
 

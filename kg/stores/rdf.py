@@ -40,7 +40,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -336,6 +336,16 @@ def fill(g: Graph, triples: Iterable[Triple], batch: int = 50_000) -> Graph:
     return g
 
 
+def _ox_object(t: str | Lit, node: Callable[[str], Any]) -> Any:
+    """An object term as pyoxigraph's (``node`` makes the NamedNodes, cached or not)."""
+    import pyoxigraph as ox
+
+    if isinstance(t, Lit):
+        return ox.Literal(t.lexical, datatype=node(t.datatype)) if t.datatype \
+            else ox.Literal(t.lexical)
+    return node(t)
+
+
 def fill_oxigraph(ox_store, triples: Iterable[Triple]) -> None:
     """Load triples straight into a pyoxigraph Store (no rdflib terms on the way)."""
     import pyoxigraph as ox
@@ -348,14 +358,9 @@ def fill_oxigraph(ox_store, triples: Iterable[Triple]) -> None:
             n = nodes[value] = ox.NamedNode(value)
         return n
 
-    def obj(t: str | Lit):
-        if isinstance(t, Lit):
-            return ox.Literal(t.lexical, datatype=node(t.datatype)) if t.datatype \
-                else ox.Literal(t.lexical)
-        return node(t)
-
     default = ox.DefaultGraph()
-    ox_store.bulk_extend(ox.Quad(node(s), node(p), obj(o), default) for s, p, o in triples)
+    ox_store.bulk_extend(ox.Quad(node(s), node(p), _ox_object(o, node), default)
+                         for s, p, o in triples)
 
 
 def to_graph(art: Artefact, include_private: bool = False, store: str = OXIGRAPH) -> Graph:
@@ -377,18 +382,25 @@ def rdf_format(fmt: str, store: str = OXIGRAPH) -> str:
     return ox if store == OXIGRAPH else plain
 
 
-def serialize(g: Graph, path: Path, fmt: str, store: str = OXIGRAPH) -> Path:
-    """Write atomically: a reader never sees half a file."""
+def _write_atomically(path: Path, write: Callable[[str], None]) -> Path:
+    """``write`` fills a temporary file beside ``path``, which then replaces it: a reader
+    never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
-        g.serialize(destination=tmp, format=rdf_format(fmt, store), encoding="utf-8")
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def serialize(g: Graph, path: Path, fmt: str, store: str = OXIGRAPH) -> Path:
+    """Write a graph held in a store (the JSON-LD path and the store benchmarks)."""
+    return _write_atomically(path, lambda tmp: g.serialize(
+        destination=tmp, format=rdf_format(fmt, store), encoding="utf-8"))
 
 
 #: formats written straight from the triple stream by Oxigraph's serialiser (no store)
@@ -416,28 +428,15 @@ def _stream(triples: Iterable[Triple], path: Path, fmt: str) -> int:
 
     written = 0
 
-    def term(t: str | Lit):
-        if isinstance(t, Lit):
-            return ox.Literal(t.lexical, datatype=ox.NamedNode(t.datatype)) if t.datatype \
-                else ox.Literal(t.lexical)
-        return ox.NamedNode(t)
-
     def stream() -> Iterator[ox.Triple]:
         nonlocal written
-        for s, p, o in triples:
+        for s, p, o in triples:  # no NamedNode cache: memory stays flat
             written += 1
-            yield ox.Triple(ox.NamedNode(s), ox.NamedNode(p), term(o))
+            yield ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _ox_object(o, ox.NamedNode))
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        ox.serialize(stream(), tmp, getattr(ox.RdfFormat, STREAMED[fmt]),
-                     prefixes=prefixes() if fmt == "turtle" else None)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_atomically(path, lambda tmp: ox.serialize(
+        stream(), tmp, getattr(ox.RdfFormat, STREAMED[fmt]),
+        prefixes=prefixes() if fmt == "turtle" else None))
     return written
 
 
