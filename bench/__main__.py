@@ -16,6 +16,9 @@ measures, in one run, so that ratios and growth factors compare like with like:
 * **LadybugDB** export against a raw COPY of the same Arrow tables into a fresh file.
 * **Neo4j** load (constraints, batched writes, prune, count check) in rows per second, on the
   server at ``--uri`` / $NEO4J_URI, else the local harness (started if Java and Maven exist).
+  The first load on a cold server JVM is reported on its own row (it includes JIT
+  compilation); then, after a second warm-up load, the median of ``--repeat`` loads into an
+  emptied server and of as many idempotent reloads.
 * **RDF** Turtle export of the whole graph (Oxigraph store) and its triple count.
 
 The table goes to stdout and to ``bench/results/<date>.md`` with a machine description.
@@ -193,18 +196,24 @@ def measure_ladybug(table: Table, scale: int, art: Artefact, work: Path) -> None
     table.put("LadybugDB export / raw COPY", "x", scale, seconds / floor)
 
 
-def measure_neo4j(table: Table, scale: int, art: Artefact, uri: str, warm: list[bool]) -> None:
+def measure_neo4j(table: Table, scale: int, art: Artefact, uri: str, warm: list[bool],
+                  repeat: int) -> None:
     from kg.stores.neo4j import clear_graph, load_artefact
 
-    if not warm:  # the first loads on a cold JVM are not representative
+    if not warm:  # the first loads on a cold JVM include its JIT compilation
+        clear_graph(uri)
+        table.put("Neo4j first load, cold server JVM", "rows/s", scale,
+                  load_artefact(art, uri).rows_per_second)
         clear_graph(uri)
         load_artefact(art, uri)
         warm.append(True)
-    clear_graph(uri)
-    fresh = load_artefact(art, uri)
-    again = load_artefact(art, uri)  # idempotent reload: MERGE, nothing changes
-    table.put("Neo4j load, empty server", "rows/s", scale, fresh.rows_per_second)
-    table.put("Neo4j reload (idempotent)", "rows/s", scale, again.rows_per_second)
+    fresh, again = [], []
+    for _ in range(repeat):
+        clear_graph(uri)
+        fresh.append(load_artefact(art, uri).rows_per_second)
+        again.append(load_artefact(art, uri).rows_per_second)  # MERGE, nothing changes
+    table.put("Neo4j load, empty server", "rows/s", scale, statistics.median(fresh))
+    table.put("Neo4j reload (idempotent)", "rows/s", scale, statistics.median(again))
 
 
 def measure_rdf(table: Table, scale: int, art: Artefact, work: Path) -> None:
@@ -250,7 +259,7 @@ def run(table: Table, scales: list[int], steps: set[str], repeat: int, uri: str 
                 measure_ladybug(table, scale, art, work)
             if "neo4j" in steps and uri:
                 print(f"× {scale}: Neo4j …", flush=True)
-                measure_neo4j(table, scale, art, uri, warm)
+                measure_neo4j(table, scale, art, uri, warm, repeat)
             if "rdf" in steps:
                 print(f"× {scale}: RDF …", flush=True)
                 measure_rdf(table, scale, art, work)

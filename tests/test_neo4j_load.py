@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
+import pyarrow as pa
 import pytest
 
 from kg.schema import NODE_CLASSES, Label, Rel
@@ -18,6 +19,7 @@ from kg.stores.neo4j import (
     driver_for,
     edge_statement,
     load_artefact,
+    node_statement,
 )
 from kg.stores.selection import graph_tables
 
@@ -35,9 +37,13 @@ def _counts(uri: str) -> dict:
 
 def test_statements_are_generated_from_the_schema():
     assert len(constraint_statements()) == len(NODE_CLASSES)
-    text = edge_statement(Rel.IS_A, Label.TUMOUR_TYPE, Label.TUMOUR_TYPE, create=False)
-    assert "MATCH (a:TumourType {id: r.src})" in text
-    assert "MERGE (a)-[e:IS_A {source: r.props.source}]->(b)" in text
+    columns = ["source", "source_version"]
+    text = edge_statement(Rel.IS_A, Label.TUMOUR_TYPE, Label.TUMOUR_TYPE, columns, create=False)
+    assert "MATCH (a:TumourType {id: $src[i]})" in text
+    assert "MERGE (a)-[e:IS_A {source: $source[i]}]->(b)" in text
+    assert "SET e = {`source`: $`source`[i], `source_version`: $`source_version`[i]}" in text
+    created = node_statement(Label.GENE, ["id", "symbol"], create=True)
+    assert created.endswith("CREATE (n:Gene {`id`: $`id`[i], `symbol`: $`symbol`[i]})")
 
 
 def test_load_twice_changes_nothing(engine_artefact, neo4j_uri):
@@ -122,3 +128,30 @@ def test_server_killed_mid_load_then_next_load_converges(engine_artefact, neo4j_
     assert uri == neo4j_uri
     report = load_artefact(engine_artefact, neo4j_uri)
     assert report.counts == graph_tables(engine_artefact).counts() == _counts(neo4j_uri)
+
+
+def _without_nulls(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if v is not None} for row in rows]
+
+
+def test_properties_on_the_server_are_the_artefact_rows(engine_artefact, neo4j_uri):
+    """Every node's and edge's properties, value for value (missing values stay absent),
+    whichever path wrote them: CREATE on an empty server, then MERGE on a reload."""
+    tables = graph_tables(engine_artefact)
+    clear_graph(neo4j_uri)
+    for _ in ("create", "merge"):
+        load_artefact(engine_artefact, neo4j_uri)
+        with driver_for(neo4j_uri) as d:
+            for label, df in tables.nodes.items():
+                got, _, _ = d.execute_query(f"MATCH (n:{label}) RETURN properties(n) AS p")
+                want = _without_nulls(pa.Table.from_pandas(df, preserve_index=False).to_pylist())
+                assert sorted((r["p"] for r in got), key=lambda p: p["id"]) == \
+                    sorted(want, key=lambda p: p["id"]), label
+            for rel, df in tables.edges.items():
+                got, _, _ = d.execute_query(
+                    f"MATCH (a)-[e:{rel}]->(b) RETURN a.id AS src, b.id AS dst, properties(e) AS p")
+                rows = pa.Table.from_pandas(df.drop(columns=["src_label", "dst_label"]),
+                                            preserve_index=False).to_pylist()
+                want = sorted(_without_nulls(rows), key=repr)
+                assert sorted(({"src": r["src"], "dst": r["dst"], **r["p"]} for r in got),
+                              key=repr) == want, rel

@@ -78,46 +78,52 @@ def constraint_statements() -> list[str]:
             f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODE_CLASSES]
 
 
-def node_statement(label: Label, create: bool) -> str:
-    if create:
-        return f"UNWIND $rows AS r CREATE (n:{label}) SET n = r"
-    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n = r"
+def _property_map(columns: list[str]) -> str:
+    """A map literal reading row ``i`` of each column parameter. Naming every key (rather than
+    ``SET n = $row``) lets CREATE write the properties with the entity, and spares the planner
+    an Eager for a read/set conflict it cannot rule out for an opaque map (profiled: 16% of the
+    server's time went to setting properties from maps)."""
+    return "{" + ", ".join(f"`{c}`: $`{c}`[i]" for c in columns) + "}"
 
 
-def edge_statement(rel: Rel, src: Label, dst: Label, create: bool) -> str:
-    ends = f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+def node_statement(label: Label, columns: list[str], create: bool) -> str:
+    props = _property_map(columns)
+    head = "UNWIND range(0, size($id) - 1) AS i "
     if create:
-        return ends + f"CREATE (a)-[e:{rel}]->(b) SET e = r.props"
-    return ends + f"MERGE (a)-[e:{rel} {{source: r.props.source}}]->(b) SET e = r.props"
+        return head + f"CREATE (n:{label} {props})"
+    return head + f"MERGE (n:{label} {{id: $id[i]}}) SET n = {props}"
+
+
+def edge_statement(rel: Rel, src: Label, dst: Label, columns: list[str], create: bool) -> str:
+    props = _property_map(columns)
+    head = (f"UNWIND range(0, size($src) - 1) AS i MATCH (a:{src} {{id: $src[i]}}) "
+            f"MATCH (b:{dst} {{id: $dst[i]}}) ")
+    if create:
+        return head + f"CREATE (a)-[e:{rel} {props}]->(b)"
+    return head + f"MERGE (a)-[e:{rel} {{source: $source[i]}}]->(b) SET e = {props}"
 
 
 # ----------------------------------------------------------------------------- rows
-def _records(df: pd.DataFrame) -> list[dict]:
-    """Python-native rows without missing values (a missing property is simply absent)."""
-    if df.empty:
-        return []
-    rows = pa.Table.from_pandas(df, preserve_index=False).to_pylist()
-    return [{k: v for k, v in row.items() if v is not None} for row in rows]
+def column_batch(df: pd.DataFrame) -> dict[str, list]:
+    """One batch as a list per column, missing values as None (a null property is not stored).
+
+    Columns, not a map per row: the server then decodes each key once per batch instead of
+    once per row (profiled: 12% of its time went to reading maps)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
-def node_rows(df: pd.DataFrame) -> list[dict]:
-    return _records(df)
+def property_columns(task: _Task) -> list[str]:
+    """The columns stored as properties: for edges all but the ends and their labels."""
+    ends = ("src", "dst", "src_label", "dst_label") if task.kind == "edge" else ()
+    return [c for c in task.frame.columns if c not in ends]
 
 
-def edge_rows(df: pd.DataFrame) -> list[dict]:
-    out = []
-    for row in _records(df):
-        src, dst = row.pop("src"), row.pop("dst")
-        row.pop("src_label", None)
-        row.pop("dst_label", None)
-        out.append({"src": src, "dst": dst, "props": row})
-    return out
-
-
-def _batches(task: _Task, size: int) -> Iterator[list[dict]]:
-    convert = node_rows if task.kind == "node" else edge_rows
-    for i in range(0, len(task.frame), size):
-        yield convert(task.frame.iloc[i:i + size])
+def _batches(task: _Task, size: int) -> Iterator[dict[str, list]]:
+    keep = property_columns(task) + (["src", "dst"] if task.kind == "edge" else [])
+    frame = task.frame[keep]
+    for i in range(0, len(frame), size):
+        yield column_batch(frame.iloc[i:i + size])
 
 
 # ----------------------------------------------------------------------------- loading
@@ -155,9 +161,9 @@ class Neo4jLoader:
     def _session(self):
         return self.driver.session(database=self.database)
 
-    def _write(self, query: str, **params) -> list:
+    def _write(self, query: str, params: dict | None = None, **named) -> list:
         def work(tx):
-            return list(tx.run(query, **params))
+            return list(tx.run(query, {**(params or {}), **named}))
 
         with self._session() as s:
             return s.execute_write(work)
@@ -209,19 +215,22 @@ class Neo4jLoader:
         def run(task: _Task) -> None:
             create = self.mode == "create" or (self.mode == "auto" and existing[task.name] == 0)
             modes[task.name] = "create" if create else "merge"
+            columns = property_columns(task)
+            if task.kind == "node":
+                def statement(c: bool) -> str:
+                    return node_statement(task.label, columns, c)
+            else:
+                def statement(c: bool) -> str:
+                    return edge_statement(task.rel, *task.pair, columns, c)
             for batch in _batches(task, self.batch_size):
-                if task.kind == "node":
-                    def fn(c, b=batch):
-                        self._write(node_statement(task.label, c), rows=b)
-                else:
-                    def fn(c, b=batch):
-                        self._write(edge_statement(task.rel, *task.pair, c), rows=b)
-                self._with_retry(fn, create)
-                self.progress(task.name, len(batch))
+                self._with_retry(lambda c, b=batch: self._write(statement(c), b), create)
+                self.progress(task.name, len(next(iter(batch.values()))))
 
+        # Largest first, so that no worker is left alone with a big table at the end.
+        ordered = sorted(tasks, key=lambda t: len(t.frame), reverse=True)
         pool = ThreadPoolExecutor(self.workers)
         try:
-            for future in [pool.submit(run, t) for t in tasks]:
+            for future in [pool.submit(run, t) for t in ordered]:
                 future.result()
         finally:  # on an error or an interrupt, start no further batches
             pool.shutdown(wait=True, cancel_futures=True)
