@@ -1,7 +1,8 @@
 """Neo4j store: a batched, idempotent load of the artefact into any Neo4j 5 server.
 
 Order: uniqueness constraints on ``id`` for every label (so MERGE and MATCH are index lookups),
-then nodes label by label, then edges relation by relation, in ``UNWIND $rows`` batches. A label
+then nodes label by label, then edges relation by relation, in batches of ``UNWIND`` over one
+list parameter per column (largest tables first, two at a time). A label
 or relation that is still empty on the server is loaded with CREATE (measured faster, see
 bench/neo4j_load.py); anything already holding rows, and every retried batch, uses MERGE on ``id``
 (edges: on their ends plus ``source``, the build's own edge key), so the load converges from any
