@@ -29,7 +29,6 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from queries.estimates import (
-    clopper_pearson,
     clopper_pearson_many,
     heterogeneity_exact,
     i_squared,
@@ -152,8 +151,12 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     parts: dict[int, list[dict]] = {}
     for g, rec in zip(code, records, strict=True):
         parts.setdefault(int(g), []).append(rec)
-    rows = [_summarise(tuple(part[0][c] for c in GROUP), part, t)
-            for _, part in sorted(parts.items())]
+    ordered = [part for _, part in sorted(parts.items())]
+    # every group's pooled exact CI in one vectorised call (one call per group cost ~25 ms)
+    lows, highs = clopper_pearson_many([sum(r["k"] for r in part) for part in ordered],
+                                       [sum(r["n"] for r in part) for part in ordered])
+    rows = [_summarise(tuple(part[0][c] for c in GROUP), part, t, (low, high))
+            for part, low, high in zip(ordered, lows, highs, strict=True)]
     cols = ["rank", "label", *GROUP, "n_histologies", "n_types_active", "types_active",
             "n_mixed_active", "n_units", "n", "k", "pooled_rate", "pooled_low", "pooled_high",
             "het_exact_p", "i2", "tau2", "above_p1", "below_p0", "weaker", "weakest_histology",
@@ -171,13 +174,14 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     return out
 
 
-def _summarise(key: tuple, part: list[dict], t: Thresholds) -> dict:
-    """One group's label and summary from its rows (plain records: small groups, many of them,
-    and pandas' per-call overhead dominated)."""
+def _summarise(key: tuple, part: list[dict], t: Thresholds,
+               pooled_ci: tuple[float, float]) -> dict:
+    """One group's label and summary from its rows and its pooled exact CI (plain records:
+    small groups, many of them, and pandas' per-call overhead dominated)."""
     judged = [r for r in part if _is_true(r["judged"])]
     mixed = [r for r in part if r["histology"] == MIXED]
     n, k = int(sum(r["n"] for r in part)), int(sum(r["k"] for r in part))
-    low, high = clopper_pearson(k, n)
+    low, high = (float(x) for x in pooled_ci)
     active = [r for r in judged if r["p_above_p0"] >= t.prob]
     above = [r for r in judged if r["p_above_p1"] >= t.prob]
     below = [r for r in judged if r["p_below_p0"] >= t.prob]

@@ -39,7 +39,7 @@ def parents_of(art: Artefact, label: Label) -> dict[str, str]:
 def _parents(art: Artefact, label: Label) -> dict[str, str]:
     e = art.edges(Rel.IS_A)
     e = e[e["src_label"] == str(label)]
-    return dict(zip(e["src"], e["dst"], strict=True))
+    return dict(zip(e["src"].tolist(), e["dst"].tolist(), strict=True))
 
 
 def ancestors(node: str, parents: dict[str, str]) -> list[str]:
@@ -65,12 +65,13 @@ def alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
 @per_artefact
 def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     alts = art.nodes(Label.ALTERATION)
-    levels = dict(zip(alts["id"], alts["level"], strict=True))
+    ids = alts["id"].tolist()  # iterating an Arrow-backed column element by element is slow
+    levels = dict(zip(ids, alts["level"].tolist(), strict=True))
     parents = _parents(art, Label.ALTERATION)
     rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
     want = rank[level]
     rows = []
-    for aid in alts["id"]:
+    for aid in ids:
         chain = ancestors(aid, parents)
         pick = chain[-1]
         for a in chain:
@@ -101,14 +102,15 @@ def tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
 @per_artefact
 def _tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
     tt = art.nodes(Label.TUMOUR_TYPE)
-    name = dict(zip(tt["id"], tt["name"], strict=True))
+    ids = tt["id"].tolist()
+    name = dict(zip(ids, tt["name"].tolist(), strict=True))
     parents = _parents(art, Label.TUMOUR_TYPE)
-    column = (dict(zip(tt["id"], tt[level], strict=True)) if level in ("main_type", "tissue")
+    column = (dict(zip(ids, tt[level].tolist(), strict=True)) if level in ("main_type", "tissue")
               else {})
-    depth_of = (dict(zip(tt["id"], tt["level"], strict=True)) if isinstance(level, int)
+    depth_of = (dict(zip(ids, tt["level"].tolist(), strict=True)) if isinstance(level, int)
                 else {})
     rows = []
-    for tid in tt["id"]:
+    for tid in ids:
         if tid == ROOT_TUMOUR:
             rows.append((tid, MIXED, "mixed histologies"))
             continue
