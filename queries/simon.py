@@ -103,13 +103,17 @@ def simon_designs(p0: float, p1: float, alpha: float = 0.05, beta: float = 0.20,
     return {k: SimonDesign(k, *list(asdict(v).values())[1:]) for k, v in best.items()}
 
 
-def two_stage_success(p: float, n1: int = DRUP_N1, min1: int = DRUP_MIN1, n: int = DRUP_N,
-                      min_total: int = DRUP_MIN) -> float:
-    """P(declared active) under a two-stage rule: ≥ min1 of n1 then ≥ min_total of n."""
+def two_stage_success(p: float | np.ndarray, n1: int = DRUP_N1, min1: int = DRUP_MIN1,
+                      n: int = DRUP_N, min_total: int = DRUP_MIN) -> float | np.ndarray:
+    """P(declared active) under a two-stage rule: ≥ min1 of n1 then ≥ min_total of n.
+
+    ``p`` may be an array of true rates (one answer each, in one vectorised call)."""
+    rates = np.asarray(p, dtype=float)
     x1 = np.arange(min1, n1 + 1)
-    pm1 = binom.pmf(x1, n1, p)
-    tail = binom.sf(min_total - x1 - 1, n - n1, p)
-    return float(pm1 @ tail)
+    pm1 = binom.pmf(x1, n1, rates[..., None])
+    tail = binom.sf(min_total - x1 - 1, n - n1, rates[..., None])
+    success = (pm1 * tail).sum(axis=-1)
+    return float(success) if success.ndim == 0 else success
 
 
 def drup_rule_characteristics(p0: float, p1: float) -> dict:
