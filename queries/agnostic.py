@@ -33,7 +33,7 @@ from queries.estimates import (
     heterogeneity_exact,
     i_squared,
 )
-from queries.hierarchy import MIXED, carrier_alterations
+from queries.hierarchy import MIXED, is_carrier
 from queries.memo import per_artefact
 from queries.model import exnex_posterior
 from queries.outcomes import annotate, units
@@ -77,7 +77,7 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
                           t: Thresholds, include_private: bool) -> pd.DataFrame:
     u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
                  tumour_level, treatment_level)
-    carriers = u["alteration"].isin(carrier_alterations(art))
+    carriers = is_carrier(art, u["alteration"])
     header = dict(u.attrs.get("header", {})) | {"units_non_carrier": int((~carriers).sum()),
         "alteration_level": alteration_level, "tumour_level": tumour_level,
         "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,

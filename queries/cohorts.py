@@ -10,6 +10,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Label, Rel
+from queries.frames import in_set
 from queries.memo import per_artefact
 
 RESULT_COLUMNS = ["n_enrolled", "n_evaluable", "n_response", "n_benefit", "benefit_definition",
@@ -75,8 +76,8 @@ def current_results(art: Artefact, as_of: int | None = None,
         reports = reports[~no_year & ~later]
     sup = art.edges(Rel.SUPERSEDES)
     known = set(reports["result"])
-    superseded = set(sup.loc[sup["src"].isin(known), "dst"])
-    current = reports[~reports["result"].isin(superseded)]
+    superseded = set(sup.loc[in_set(sup["src"], known), "dst"])
+    current = reports[~in_set(reports["result"], superseded)]
     current = (current.sort_values(["cohort", "year"], na_position="first")
                .drop_duplicates("cohort", keep="last"))
     cohorts = cohort_frame(art, include_private)

@@ -32,11 +32,12 @@ from kg.schema import Label
 from queries.agnostic import GROUP, _is_true, histology_posteriors
 from queries.cohorts import cohort_frame, report_frame
 from queries.evidence import TIER_RANK, supporting_evidence
+from queries.frames import in_set
 from queries.hierarchy import (
     MIXED,
     alteration_groups,
     ancestors,
-    carrier_alterations,
+    is_carrier,
     parents_of,
     treatment_keys,
     tumour_groups,
@@ -55,14 +56,14 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
     c = cohort_frame(art, include_private)
     rep = report_frame(art, include_private)
     first = rep.groupby("cohort")["year"].min()
-    has_report = c["cohort"].isin(set(rep["cohort"]))
+    has_report = in_set(c["cohort"], rep["cohort"])
     first_year = c["cohort"].map(first)
     if as_of is None:
         known = pd.Series(True, index=c.index)
     else:
         known = ~has_report | (first_year.notna() & (first_year <= as_of))
     c = c.assign(planned=~has_report, known=known)
-    c = c[c["alteration"].isin(carrier_alterations(art))]
+    c = c[is_carrier(art, c["alteration"])]
     c = c.join(alteration_groups(art, alteration_level), on="alteration")
     c = c.join(tumour_groups(art, tumour_level), on="tumour_type")
     c["treatment_group"] = treatment_keys(art, c, treatment_level) if len(c) else []

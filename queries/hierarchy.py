@@ -10,6 +10,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries.frames import in_set
 from queries.memo import per_artefact
 from queries.params import (
     ALTERATION_LEVELS,
@@ -28,6 +29,11 @@ NON_CARRIER_KINDS = ("negative", "none", "wildtype")
 def carrier_alterations(art: Artefact) -> set[str]:
     alts = art.nodes(Label.ALTERATION)
     return set(alts.loc[~alts["kind"].isin(NON_CARRIER_KINDS), "id"])
+
+
+def is_carrier(art: Artefact, alterations: pd.Series) -> pd.Series:
+    """Which of these alteration ids select carriers."""
+    return in_set(alterations, carrier_alterations(art))
 
 
 def parents_of(art: Artefact, label: Label) -> dict[str, str]:

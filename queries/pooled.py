@@ -33,6 +33,7 @@ from queries.estimates import (
     heterogeneity_exact,
     i_squared,
 )
+from queries.frames import in_set
 from queries.hierarchy import (
     alteration_descendants,
     alteration_groups,
@@ -115,7 +116,7 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
     if drug:
         did = _resolve(art, drug, Label.DRUG, ("NCIT", "drug"))
         inc = art.edges(Rel.INCLUDES)
-        sel &= u["regimen"].isin(set(inc.loc[inc["dst"] == did, "src"]))
+        sel &= in_set(u["regimen"], inc.loc[inc["dst"] == did, "src"])
     if drug_class:
         wanted = drug_class.lower()
         known = {c.lower() for v in art.nodes(Label.DRUG)["drug_class"].dropna()
@@ -130,7 +131,7 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         alts = set(groups[groups == groups.get(aid, aid)].index) | alteration_descendants(art, aid)
     else:
         alts = alteration_descendants(art, aid)
-    sel &= u["alteration"].isin(alts)
+    sel &= in_set(u["alteration"], alts)
     tid = _resolve(art, tumour_type, Label.TUMOUR_TYPE, ("oncotree",))
     if tumour_level is not None:
         hist = tumour_groups(art, tumour_level)["histology"]
@@ -139,7 +140,7 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         tts = tumour_descendants(art, tid)
     if tid != ROOT_TUMOUR:
         tts.discard(ROOT_TUMOUR)
-    sel &= u["tumour_type"].isin(tts)
+    sel &= in_set(u["tumour_type"], tts)
     rows = u.loc[sel.astype(bool)].copy()
     header |= {"selection": {"drug": drug, "regimen": regimen, "drug_class": drug_class,
                              "alteration": aid, "alteration_level": alteration_level,
