@@ -250,7 +250,7 @@ def _records_by(df: pd.DataFrame, cols: list[str]) -> dict[tuple, list[dict]]:
     at = [names.index(c) for c in cols]
     # whole columns to Python lists first: itertuples over Arrow-backed strings went value by
     # value and was a tenth of a cold candidate_cohorts run
-    rows = zip(*(df[c].tolist() for c in names), strict=True) if names else iter(())
+    rows = zip(*(df[c].tolist() for c in names), strict=True)
     for skip, values in zip(missing, rows, strict=True):
         if not skip:
             out.setdefault(tuple(values[i] for i in at), []).append(dict(zip(names, values,

@@ -122,11 +122,12 @@ def property_columns(task: _Task) -> list[str]:
     return [c for c in task.frame.columns if c not in ends]
 
 
-def _batches(task: _Task, size: int) -> Iterator[dict[str, list]]:
-    keep = property_columns(task) + (["src", "dst"] if task.kind == "edge" else [])
-    frame = task.frame[keep]
+def _batches(task: _Task, columns: list[str], size: int) -> Iterator[tuple[int, dict]]:
+    """(rows in the batch, its column lists) for the property ``columns`` (plus the ends)."""
+    frame = task.frame[columns + (["src", "dst"] if task.kind == "edge" else [])]
     for i in range(0, len(frame), size):
-        yield column_batch(frame.iloc[i:i + size])
+        part = frame.iloc[i:i + size]
+        yield len(part), column_batch(part)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -225,9 +226,9 @@ class Neo4jLoader:
             else:
                 def statement(c: bool) -> str:
                     return edge_statement(task.rel, *task.pair, columns, c)
-            for batch in _batches(task, self.batch_size):
+            for rows, batch in _batches(task, columns, self.batch_size):
                 self._with_retry(lambda c, b=batch: self._write(statement(c), b), create)
-                self.progress(task.name, len(next(iter(batch.values()))))
+                self.progress(task.name, rows)
 
         # Largest first, so that no worker is left alone with a big table at the end.
         ordered = sorted(tasks, key=lambda t: len(t.frame), reverse=True)
