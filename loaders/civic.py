@@ -69,12 +69,15 @@ def _release_date(path: Path) -> datetime:
     return datetime.strptime(m.group(1), "%d-%b-%Y") if m else datetime.min
 
 
-def find_release(folder: Path) -> Release:
+def find_release(folder: Path, version: str | None = None) -> Release:
     """The newest release whose evidence file is present (monthly ``DD-Mon-YYYY-`` prefix or a
-    nightly file without date)."""
+    nightly file without date), or the release named by ``version`` (e.g. ``01-Aug-2021``)."""
     found = sorted(folder.glob("*ClinicalEvidenceSummaries.tsv"), key=_release_date)
+    if version is not None:
+        found = [p for p in found if p.name.startswith(f"{version}-")]
     if not found:
-        raise FileNotFoundError(f"no *ClinicalEvidenceSummaries.tsv in {folder}")
+        wanted = f"{version}-" if version else "*"
+        raise FileNotFoundError(f"no {wanted}ClinicalEvidenceSummaries.tsv in {folder}")
     evidence = found[-1]
     prefix = evidence.name[: evidence.name.index("ClinicalEvidenceSummaries")]
     prefix = prefix.removesuffix("Accepted")
@@ -132,13 +135,14 @@ def split_drugs(value: str | None) -> list[str]:
 # ---------------------------------------------------------------- loader
 class CivicLoader:
     def __init__(self, source_dir: Path, curated_drugs: Path | None = None,
-                 civic_dir: Path | None = None):
+                 civic_dir: Path | None = None, release: str | None = None):
         self.source_dir = source_dir
         self.folder = civic_dir or source_dir / FOLDER
         self.curated_drugs = curated_drugs
+        self.release = release  # None: the newest release in the folder
 
     def load(self) -> LoadResult:
-        rel = find_release(self.folder)
+        rel = find_release(self.folder, self.release)
         genes = gene_resolver(hgnc_file(self.source_dir))
         do = disease_ontology(self.source_dir / "disease_ontology")
         tree = oncotree(self.source_dir / "oncotree")

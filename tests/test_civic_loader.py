@@ -1,4 +1,5 @@
-"""CIViC loader on the real 2021 release (v1 layout) and on the v2-layout fixture."""
+"""CIViC loader on the real 2021 release (v1 layout, named explicitly: the folder also holds the
+newer 2024 release that a default build reads) and on the v2-layout fixture."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from loaders.curated import CuratedLoader
 pytestmark = pytest.mark.shared_data
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "civic_v2"
 MINI = Path(__file__).parent / "fixtures" / "mini"
+RELEASE_2021 = "01-Aug-2021"
 
 
 @pytest.fixture(scope="module")
 def result(shared_data):
-    return C.CivicLoader(shared_data, MINI / "drugs.csv").load()
+    return C.CivicLoader(shared_data, MINI / "drugs.csv", release=RELEASE_2021).load()
 
 
 def edges_from(result, src: str, rel: Rel) -> set[str]:
@@ -36,8 +38,11 @@ def test_raw_files_row_counts(shared_data):
     assert spilled["assertion_civic_urls"].count("assertions/") >= 2  # kept, not lost
     assert len(C.read_tsv(folder / "01-Aug-2021-GeneSummaries.tsv").rows) == 439
     assert len(C.read_tsv(folder / "01-Aug-2021-AssertionSummaries.tsv").rows) == 18
-    rel = C.find_release(folder)
+    rel = C.find_release(folder, RELEASE_2021)
     assert (rel.version, rel.layout) == ("01-Aug-2021", "v1")
+    assert rel.variants and rel.variants.name == "01-Aug-2021-VariantSummaries.tsv"
+    newest = C.find_release(folder)  # SOURCE.md: the 2024 evidence file, v2 layout, alone
+    assert (newest.version, newest.layout, newest.assertions) == ("01-Apr-2024", "v2", None)
 
 
 def test_loaded_and_skipped_with_reasons(result):
@@ -133,7 +138,7 @@ def test_builds_with_curated_cohorts_and_meets_braf_v600(shared_data, tmp_path):
     BRAF V600 (curated) and CIViC evidence on BRAF V600E share alt:BRAF:V600."""
     results = [*CuratedLoader(MINI).load(), oncotree.load(shared_data),
                disease_ontology.load(shared_data),
-               C.CivicLoader(shared_data, MINI / "drugs.csv").load()]
+               C.CivicLoader(shared_data, MINI / "drugs.csv", release=RELEASE_2021).load()]
     art = build(results, tmp_path / "kg")
     is_a = art.edges(Rel.IS_A)
     v600 = is_a[(is_a.src == "alt:BRAF:V600E") & (is_a.dst == "alt:BRAF:V600")]
