@@ -37,8 +37,8 @@ from queries.hierarchy import (
     MIXED,
     alteration_groups,
     ancestors,
+    hierarchy,
     is_carrier,
-    parents_of,
     treatment_keys,
     tumour_groups,
 )
@@ -97,7 +97,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         cohorts.loc[cohorts["known"], ["alteration_group", "tumour_type", "histology"]],
         ev[["alteration_group", "tumour_type", "histology"]]], ignore_index=True
     ).drop_duplicates()
-    tumour_parents = parents_of(art, Label.TUMOUR_TYPE)
+    tumour_dag = hierarchy(art, Label.TUMOUR_TYPE)
     # split once by key (filtering the whole frames per group dominated the run time)
     cohorts_by = _records_by(cohorts[["treatment_group", "alteration_group", "histology",
                                       "tumour_type", "known", "planned", "cohort"]],
@@ -131,7 +131,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         # a tumour type above one the group tested (evidence filed under "Bowel" when colorectal
         # cancer was tested) is not another histology
         coarser = {a for c in mine if c["known"]
-                   for a in ancestors(c["tumour_type"], tumour_parents)[1:]}
+                   for a in ancestors(tumour_dag, c["tumour_type"])[1:]}
         group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in coarser]
         doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in coarser]
         candidates = {d["histology"] for d in doc}
