@@ -50,23 +50,49 @@ def cohort_outcomes(art: Artefact, as_of: int | None = None,
                     include_private: bool = True) -> pd.DataFrame:
     """One row per cohort with a current report: ORR and CBR with exact 95% CIs.
 
+    Each endpoint comes from the report that stands for the cohort on that endpoint (the latest
+    carrying its counts, of the reference kind: queries.endpoints), so ORR and CBR may come from
+    two reports: ``result`` / ``cbr_result`` name them, ``n_evaluable`` / ``cbr_n_evaluable`` are
+    their denominators. Rows with other endpoints keep their figures out of ``orr``/``cbr`` and
+    say what they measured in ``endpoint_kind``.
+
     Columns: cohort, parent_cohort (set for strata), trial, trial_name, arm, regimen_name,
     drug_classes, alteration, alteration_name, tumour_type, tumour_type_name, result, year,
-    analysis_kind, n_evaluable, n_response, orr, orr_low, orr_high, n_benefit, cbr, cbr_low,
-    cbr_high, benefit_definition, median_pfs_months, outcome_call, source (curated or
-    committee:<file>), private, citation. Rates are fractions (0-1); NaN when not reported.
-    ``attrs["header"]``: as_of and the reports excluded (no year / later than as_of)."""
-    cur, header = current_results(art, as_of, include_private)
-    out = cur.rename(columns={"result_source": "source"})
-    for prefix, col in (("orr", "n_response"), ("cbr", "n_benefit")):
-        out[prefix] = out[col] / out["n_evaluable"]
+    analysis_kind, n_evaluable, n_response, orr, orr_low, orr_high, cbr_result,
+    cbr_n_evaluable, n_benefit, cbr, cbr_low, cbr_high, benefit_definition, endpoint_kind,
+    median_pfs_months, outcome_call, source (curated or committee:<file>), private, citation.
+    Rates are fractions (0-1); NaN when not reported. ``attrs["header"]``: as_of, the reports
+    excluded (no year / later than as_of), cohorts standing on an earlier report, CI method."""
+    resp, header = current_results(art, as_of, include_private, "response")
+    ben, ben_header = current_results(art, as_of, include_private, "benefit")
+    out = resp.rename(columns={"result_source": "source"})
+    ok_r = endpoint_usable(out, "response")
+    out["endpoint_kind"] = endpoint_label(out, "response")
+    out.loc[~ok_r, "n_response"] = pd.NA
+    b = ben.set_index("cohort")
+    ok_b = endpoint_usable(ben, "benefit").to_numpy()
+    b_n = b["n_evaluable"].where(ok_b)
+    out["cbr_result"] = out["cohort"].map(b["result"])
+    out["cbr_n_evaluable"] = out["cohort"].map(b_n)
+    out["n_benefit"] = out["cohort"].map(b["n_benefit"].where(ok_b))
+    out["benefit_definition"] = out["cohort"].map(b["benefit_definition"])
+    for prefix, col, denominator in (("orr", "n_response", "n_evaluable"),
+                                     ("cbr", "n_benefit", "cbr_n_evaluable")):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+        out[denominator] = pd.to_numeric(out[denominator], errors="coerce")
+        out[prefix] = out[col] / out[denominator]
         out[f"{prefix}_low"], out[f"{prefix}_high"] = clopper_pearson_many(
-            out[col], out["n_evaluable"])
+            out[col], out[denominator])
     cols = ["cohort", "parent_cohort", "trial", "trial_name", "arm", "regimen_name",
             "drug_classes", "alteration", "alteration_name", "tumour_type", "tumour_type_name",
             "result", "year", "analysis_kind", "n_evaluable", "n_response", "orr", "orr_low",
-            "orr_high", "n_benefit", "cbr", "cbr_low", "cbr_high", "benefit_definition",
-            "median_pfs_months", "outcome_call", "source", "private", "citation"]
+            "orr_high", "cbr_result", "cbr_n_evaluable", "n_benefit", "cbr", "cbr_low",
+            "cbr_high", "benefit_definition", "endpoint_kind", "median_pfs_months",
+            "outcome_call", "source", "private", "citation"]
+    header = header | {
+        "cohorts_standing_on_earlier_report_benefit":
+            ben_header.get("cohorts_standing_on_earlier_report", []),
+        "benefit_endpoint_kind": ben_header.get("endpoint_kind"), "ci_method": CI_METHOD}
     return _with_header(out[cols].reset_index(drop=True), header)
 
 
