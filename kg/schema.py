@@ -49,6 +49,8 @@ class Rel(StrEnum):
     IN_TUMOUR = "IN_TUMOUR"
     IN_DISEASE = "IN_DISEASE"
     MAPS_TO = "MAPS_TO"
+    CONTAINS_PATIENTS_OF = "CONTAINS_PATIENTS_OF"
+    SHARES_PATIENTS_WITH = "SHARES_PATIENTS_WITH"
 
 
 # Property value types. Stores translate them (LadybugDB STRING/INT64/DOUBLE/BOOLEAN, XSD in RDF).
@@ -180,7 +182,21 @@ REL_CLASSES: dict[Rel, RelClass] = {
         RelClass(Rel.IN_DISEASE, ((L.EVIDENCE, L.DISEASE),), "evidence in disease as curated"),
         RelClass(Rel.MAPS_TO, ((L.DISEASE, L.TUMOUR_TYPE),), "disease mapped to OncoTree",
                  {"mapping_precision": STR}),
+        RelClass(Rel.CONTAINS_PATIENTS_OF, ((L.COHORT, L.COHORT),),
+                 "every patient of the other cohort is among this cohort's (across cohort ids)",
+                 {"citation": STR, "note": STR}),
+        RelClass(Rel.SHARES_PATIENTS_WITH, ((L.COHORT, L.COHORT),),
+                 "some patients are in both cohorts (symmetric; stored once)",
+                 {"citation": STR, "note": STR}),
     ]
+}
+
+#: Patient overlap across cohort ids, as written in data/overlaps.csv (`relation` column).
+#: Within one cohort id, SUPERSEDES says which reports repeat the same patients, and STRATUM_OF
+#: already says a stratum's patients are part of its arm: overlap rows never restate those.
+OVERLAP_RELATIONS: dict[str, Rel] = {
+    "contains": Rel.CONTAINS_PATIENTS_OF,
+    "overlaps": Rel.SHARES_PATIENTS_WITH,
 }
 
 # ---------------------------------------------------------------- identifier rules

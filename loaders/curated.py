@@ -16,6 +16,7 @@ from kg import schema as S
 from kg.errors import Issue, ValidationFailed
 from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
 from kg.schema import Label, Rel
+from loaders.overlaps import load_overlaps
 from loaders.tables import Column, Row, TableSpec, display_path, read_table, split_list
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -140,6 +141,17 @@ class CuratedLoader:
                 private.source.files.append(SourceFile(display_path(table), sha256_of(table),
                                                        private.loaded["report rows"]))
             results.append(private)
+        owners = {display_path(t): r
+                  for t, r in zip(self.cohort_tables, results[1:], strict=True)}
+
+        def overlap_edge(a: str, b: str, rel: Rel, citation: str, note: str) -> None:
+            # an edge that touches a committee's cohort is as private as that cohort
+            ends = [owners.get(cohorts_by_id[c]["file"]) for c in (a, b)]
+            owner = next((o for o in ends if o is not None), curated)
+            _emitters(owner)[1](S.cohort_id(a), rel, S.cohort_id(b), citation=citation, note=note)
+
+        curated.loaded["overlap relations"] = load_overlaps(
+            d / "overlaps.csv", cohorts_by_id, issues, overlap_edge)
         if issues:
             raise ValidationFailed(issues)
         files = sorted(p for p in d.glob("*.csv"))

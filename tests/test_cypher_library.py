@@ -23,6 +23,8 @@ EXTRA_CASES = {
     "trial_summary": [{"trial": "trial:VE-BASKET"}],
     "alteration_rollup": [{"alteration": "alt:BRAF:V600"}],
     "durability_gaps": [{"min_pfs_months": 100.0}],
+    # contained in one cohort, contains two, shares patients with two more (data/overlaps.csv)
+    "cohort_overlaps": [{"cohort": "cohort:LAROTRECTINIB-POOLED:sarcoma-review-table"}],
 }
 CASES = [(q.name, q.defaults()) for q in QUERIES] + [
     (name, {**load(name).defaults(), **extra}) for name, extras in EXTRA_CASES.items()
