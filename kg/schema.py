@@ -39,8 +39,6 @@ class Rel(StrEnum):
     SELECTS = "SELECTS"
     ENROLS = "ENROLS"
     STRATUM_OF = "STRATUM_OF"
-    CONTAINS_PATIENTS_OF = "CONTAINS_PATIENTS_OF"
-    SHARES_PATIENTS_WITH = "SHARES_PATIENTS_WITH"
     OF = "OF"
     SUPERSEDES = "SUPERSEDES"
     REPORTED_IN = "REPORTED_IN"
@@ -166,11 +164,6 @@ REL_CLASSES: dict[Rel, RelClass] = {
         RelClass(Rel.SELECTS, ((L.COHORT, L.ALTERATION),), "cohort enrols carriers"),
         RelClass(Rel.ENROLS, ((L.COHORT, L.TUMOUR_TYPE),), "cohort enrols tumour type"),
         RelClass(Rel.STRATUM_OF, ((L.COHORT, L.COHORT),), "per-histology part of an arm"),
-        RelClass(Rel.CONTAINS_PATIENTS_OF, ((L.COHORT, L.COHORT),),
-                 "a pooled cohort holds every patient of the other",
-                 {"citation": STR, "note": STR}),
-        RelClass(Rel.SHARES_PATIENTS_WITH, ((L.COHORT, L.COHORT),),
-                 "two cohorts share some patients", {"citation": STR, "note": STR}),
         RelClass(Rel.OF, ((L.RESULT, L.COHORT),), "report of cohort"),
         RelClass(Rel.SUPERSEDES, ((L.RESULT, L.RESULT),), "later report of the same patients"),
         RelClass(Rel.REPORTED_IN, ((L.RESULT, L.PUBLICATION), (L.EVIDENCE, L.PUBLICATION)),
