@@ -91,13 +91,16 @@ NODE_CLASSES: dict[Label, NodeClass] = {
         ),
         NodeClass(
             Label.DRUG, ("NCIT", "drug"), "biolink:Drug",
-            {"name": STR, "drug_class": STR, "rxnorm": STR, "synonyms": STR},
-            "A single agent; id NCIT:<code> when known, else drug:<normalised name>.",
+            {"name": STR, "drug_class": STR, "drug_classes": STR, "rxnorm": STR,
+             "synonyms": STR},
+            "A single agent; id NCIT:<code> when known, else drug:<normalised name>. "
+            "drug_class is its primary class, drug_classes all its classes (;-joined, sorted).",
         ),
         NodeClass(
             Label.REGIMEN, ("regimen",), "biolink:Treatment",
             {"name": STR, "drug_classes": STR, "n_drugs": INT},
-            "One drug or a combination given together; id regimen:<sorted member drug ids>.",
+            "One drug or a combination given together; id regimen:<sorted member drug ids>. "
+            "drug_classes: every class of every member (;-joined, sorted).",
         ),
         NodeClass(
             Label.TUMOUR_TYPE, ("oncotree",), "biolink:Disease",
@@ -157,7 +160,8 @@ REL_CLASSES: dict[Rel, RelClass] = {
         RelClass(Rel.IN_GENE, ((L.ALTERATION, L.GENE),), "alteration sits in gene"),
         RelClass(Rel.IS_A, ((L.ALTERATION, L.ALTERATION), (L.TUMOUR_TYPE, L.TUMOUR_TYPE),
                             (L.DISEASE, L.DISEASE)), "child is a kind of parent"),
-        RelClass(Rel.TARGETS, ((L.DRUG, L.GENE),), "drug acts on the gene product"),
+        RelClass(Rel.TARGETS, ((L.DRUG, L.GENE),), "drug acts on the gene product",
+                 {"drug_classes": STR}),
         RelClass(Rel.INCLUDES, ((L.REGIMEN, L.DRUG),), "regimen contains drug"),
         RelClass(Rel.PART_OF, ((L.COHORT, L.TRIAL),), "cohort belongs to trial"),
         RelClass(Rel.TESTS, ((L.COHORT, L.REGIMEN),), "cohort gives regimen"),

@@ -287,8 +287,7 @@ class _Run:
         if m.code is None:
             self.out.skipped[f"{kind}: disease not mapped to OncoTree (Disease link only)"] += 1
             return "unmapped"
-        key = "exact" if m.precision == "exact" else "ancestor"
-        self.out.loaded[f"{kind} mapped to OncoTree ({key})"] += 1
+        self.out.loaded[f"{kind} mapped to OncoTree ({m.precision})"] += 1
         self.edge(eid, Rel.IN_TUMOUR, S.tumour_type_id(m.code), mapping_precision=m.precision)
         return m.precision
 

@@ -16,6 +16,8 @@ from kg import schema as S
 from kg.errors import Issue, ValidationFailed
 from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
 from kg.schema import Label, Rel
+from loaders.drug_classes import FILE as CLASSES_FILE
+from loaders.drug_classes import joined, read_classes
 from loaders.overlaps import load_overlaps
 from loaders.tables import Column, Row, TableSpec, display_path, read_table, split_list
 
@@ -183,16 +185,20 @@ class CuratedLoader:
             node(gid, Label.GENE, name=r["symbol"], symbol=r["symbol"], entrez=r["entrez"])
 
         path = d / "drugs.csv"
-        for r in read_table(path, DRUGS, issues):
+        drug_rows = {r["name"]: r for r in read_table(path, DRUGS, issues)}
+        classes = read_classes(d / CLASSES_FILE, drug_rows, issues, path)
+        for r in drug_rows.values():
             did = S.drug_id(r["ncit"], r["name"])
-            ref.drugs[r["name"]] = {**r.values, "id": did}
+            own = classes.get(r["name"], {})
+            ref.drugs[r["name"]] = {**r.values, "id": did, "drug_classes": set(own)}
             node(did, Label.DRUG, name=r["name"], drug_class=r["drug_class"],
-                 rxnorm=r["rxnorm"], synonyms=r["synonyms"])
+                 drug_classes=joined(set(own)), rxnorm=r["rxnorm"], synonyms=r["synonyms"])
             for sym in split_list(r["targets"]):
                 if sym not in genes:
                     issues.append(_issue(path, r, "targets", f"gene '{sym}' is not in genes.csv"))
                 else:
-                    edge(did, Rel.TARGETS, genes[sym])
+                    edge(did, Rel.TARGETS, genes[sym],
+                         drug_classes=joined([c for c, g in own.items() if sym in g]))
 
         path = d / "alterations.csv"
         alts = read_table(path, ALTERATIONS, issues)
@@ -264,7 +270,7 @@ class CuratedLoader:
         rid = S.regimen_id([x["id"] for x in drugs])
         drugs.sort(key=lambda x: x["id"])
         node(rid, Label.REGIMEN, name=" + ".join(x["name"] for x in drugs),
-             drug_classes=";".join(sorted({x["drug_class"] for x in drugs if x["drug_class"]})),
+             drug_classes=joined(set().union(*(x["drug_classes"] for x in drugs))),
              n_drugs=len(drugs))
         for x in drugs:
             edge(rid, Rel.INCLUDES, x["id"])

@@ -87,17 +87,16 @@ class OncoTree:
             head, _, tail = n.name.lower().partition(",")
             if tail and tail.strip() != "other":
                 self.by_name.setdefault(head.strip(), n.code)
-        #: main type → the nearest common ancestor of all its nodes ("breast cancer" → BREAST,
-        #: "colorectal cancer" → BOWEL); left out when that is the root (e.g. "leukemia")
+        #: lower-case main type → (node standing for it, precision, node holding all of it)
         groups: dict[str, list[str]] = {}
         for n in nodes.values():
             if n.main_type:
                 groups.setdefault(n.main_type.lower(), []).append(n.code)
-        self.by_main_type: dict[str, str] = {}
+        self.by_main_type: dict[str, tuple[str, str, str]] = {}
         for main_type, codes in groups.items():
-            top = self.common_ancestor(sorted(codes))
-            if nodes[top].level > 0:
-                self.by_main_type[main_type] = top
+            found = self.main_type_node(main_type, codes)
+            if found is not None:
+                self.by_main_type[main_type] = found
         self._successors: dict[str, list[str]] = {}
         for n in nodes.values():
             for old in n.history + n.precursors + n.revocations:
@@ -171,6 +170,29 @@ class OncoTree:
         if len(found) == 1:
             return found[0], "renamed"
         return self.common_ancestor(found), "common-ancestor"
+
+    def main_type_node(self, main_type: str,
+                       codes: list[str]) -> tuple[str, str, str] | None:
+        """The node that stands for a main type, given all its nodes, how well it does, and the
+        nearest node that holds all of them (the same node unless ``close``).
+
+        ``exact`` when the nodes' nearest common ancestor has that main type itself ("breast
+        cancer" → BREAST, whose main type is Breast Cancer). When the ancestor is a tissue node
+        of a wider main type ("colorectal cancer" → BOWEL, main type Bowel Cancer, which also
+        holds anal and small-bowel cancers), the topmost node that holds most of the main type's
+        nodes is preferred, ``close`` (Colorectal Cancer → COADREAD, 6 of its 7 nodes; only
+        medullary carcinoma CMC lies outside). Without such a node the ancestor stays,
+        ``broader`` (Bladder Cancer → BLADDER); never the root, which means any tumour type."""
+        top = self.common_ancestor(sorted(codes))
+        if (self.nodes[top].main_type or "").lower() == main_type:
+            return top, "exact", top
+        members = set(codes)
+        heads = [c for c in codes if self.nodes[c].parent not in members]
+        covered = {h: sum(1 for c in codes if c == h or h in self.ancestors(c)) for h in heads}
+        best = max(sorted(heads), key=lambda h: covered[h])
+        if 2 * covered[best] > len(codes):
+            return best, "close", top
+        return (top, "broader", top) if self.nodes[top].level > 0 else None
 
     def common_ancestor(self, codes: list[str]) -> str:
         paths = [[c, *self._ancestors_of(c, self.nodes)] for c in codes]
