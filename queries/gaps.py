@@ -39,8 +39,8 @@ from queries.hierarchy import (
     ancestors,
     hierarchy,
     is_carrier,
-    treatment_keys,
     tumour_groups,
+    with_treatment_groups,
 )
 from queries.model import ExFit, predictive
 from queries.params import Thresholds
@@ -66,7 +66,7 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
     c = c[is_carrier(art, c["alteration"])]
     c = c.join(alteration_groups(art, alteration_level), on="alteration")
     c = c.join(tumour_groups(art, tumour_level), on="tumour_type")
-    c["treatment_group"] = treatment_keys(art, c, treatment_level) if len(c) else []
+    c = with_treatment_groups(art, c, treatment_level)
     return c
 
 
@@ -264,7 +264,7 @@ def _evidence_keys(art: Artefact, ev: pd.DataFrame, alteration_level: str,
         return ev.assign(alteration_group=[], histology=[], treatment_group=[])
     ev = ev.join(alteration_groups(art, alteration_level), on="alteration")
     ev = ev.join(tumour_groups(art, tumour_level), on="tumour_type")
-    ev["treatment_group"] = treatment_keys(art, ev, treatment_level)
+    ev = with_treatment_groups(art, ev, treatment_level)
     return ev
 
 

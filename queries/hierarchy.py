@@ -6,6 +6,8 @@ parent). The level is always a visible parameter, so a reader sees which cohorts
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import pandas as pd
 
@@ -158,37 +160,77 @@ def tumour_descendants(art: Artefact, tumour: str) -> set[str]:
 
 
 def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Series:
-    """A treatment group key per cohort row (needs ``regimen`` and ``alteration`` columns).
+    """Treatment group keys per row (needs ``regimen`` and ``alteration`` columns): a list per
+    row, because a drug may act in several classes (see :func:`with_treatment_groups`).
 
-    ``regimen``: the regimen id. ``drug_class``: the regimen's set of drug classes (dabrafenib +
-    trametinib → "BRAF inhibitor + MEK inhibitor"). ``target_class``: the classes of the member
-    drugs that target a gene of the selected alteration (its own gene, or genes below or above
-    it); regimens with no such member keep their full class set."""
+    ``regimen``: the regimen id. ``drug_class``: one class per member drug, joined (dabrafenib +
+    trametinib → "BRAF inhibitor + MEK inhibitor"); a member with several classes takes the ones
+    acting on the selected alteration's genes (TARGETS.drug_classes: entrectinib is a TRK
+    inhibitor for NTRK fusions, a ROS1 inhibitor for ROS1 fusions), else its primary class.
+    ``target_class``: the same, keeping only the members that act on those genes (a companion
+    such as an added EGFR antibody is dropped); regimens with no such member keep their
+    ``drug_class`` key. Several acting classes of one member give one key each."""
     check_choice("treatment level", level, TREATMENT_LEVELS)
     if level == "regimen":
-        return cohorts["regimen"].astype(str)
-    reg = art.nodes(Label.REGIMEN)
-    drug_classes = dict(zip(reg["id"], reg["drug_classes"], strict=True))
-
-    def classes(regimen: str) -> str:
-        raw = drug_classes.get(regimen)
-        if raw is None or pd.isna(raw) or raw == "":
-            return str(regimen)
-        return " + ".join(sorted(str(raw).split(";")))
-
-    if level == "drug_class":
-        return cohorts["regimen"].map(classes)
-    drugs = art.nodes(Label.DRUG).set_index("id")
-    includes = art.edges(Rel.INCLUDES).groupby("src")["dst"].apply(list).to_dict()
-    targets = art.edges(Rel.TARGETS).groupby("src")["dst"].apply(set).to_dict()
+        return pd.Series([[str(r)] for r in cohorts["regimen"]], index=cohorts.index,
+                         dtype=object)
+    members = _regimen_members(art)
+    acting = _acting_classes(art)
+    primary = _primary_class(art)
     alt_genes = _alteration_gene_sets(art)
     keys = []
     for regimen, alteration in zip(cohorts["regimen"], cohorts["alteration"], strict=True):
         genes = alt_genes.get(alteration, set())
-        hit = sorted({str(drugs.at[d, "drug_class"]) for d in includes.get(regimen, [])
-                      if targets.get(d, set()) & genes and d in drugs.index})
-        keys.append(" + ".join(hit) if hit else classes(regimen))
-    return pd.Series(keys, index=cohorts.index)
+        drugs = members.get(regimen, [])
+        if not drugs:
+            keys.append([str(regimen)])
+            continue
+        hits = {d: sorted({c for g in genes for c in acting.get((d, g), ())}) for d in drugs}
+        per_drug = [hits[d] or [primary.get(d, d)] for d in drugs]
+        if level == "target_class" and any(hits.values()):
+            per_drug = [hits[d] for d in drugs if hits[d]]
+        combos = {" + ".join(sorted(set(c))) for c in itertools.product(*per_drug)}
+        keys.append(sorted(combos))
+    return pd.Series(keys, index=cohorts.index, dtype=object)
+
+
+def with_treatment_groups(art: Artefact, rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    """``rows`` with a ``treatment_group`` column, a row repeated once per group it is in."""
+    if rows.empty:
+        return rows.assign(treatment_group=pd.Series(dtype=object))
+    out = rows.assign(treatment_group=treatment_keys(art, rows, level))
+    return out.explode("treatment_group")
+
+
+@per_artefact
+def _regimen_members(art: Artefact) -> dict[str, list[str]]:
+    inc = art.edges(Rel.INCLUDES)
+    out: dict[str, list[str]] = {}
+    for reg, drug in zip(inc["src"].tolist(), inc["dst"].tolist(), strict=True):
+        out.setdefault(reg, []).append(drug)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+@per_artefact
+def _primary_class(art: Artefact) -> dict[str, str]:
+    drugs = art.nodes(Label.DRUG)
+    return {d: str(c) for d, c in zip(drugs["id"], drugs["drug_class"], strict=True)
+            if isinstance(c, str) and c}
+
+
+@per_artefact
+def _acting_classes(art: Artefact) -> dict[tuple[str, str], set[str]]:
+    """(drug, gene) → the classes under which the drug acts on that gene."""
+    t = art.edges(Rel.TARGETS)
+    primary = _primary_class(art)
+    classes = t["drug_classes"].tolist() if "drug_classes" in t else [None] * len(t)
+    out: dict[tuple[str, str], set[str]] = {}
+    for drug, gene, cls in zip(t["src"].tolist(), t["dst"].tolist(), classes, strict=True):
+        found = set(str(cls).split(";")) if isinstance(cls, str) and cls else set()
+        if not found and drug in primary:
+            found = {primary[drug]}
+        out.setdefault((drug, gene), set()).update(found)
+    return out
 
 
 @per_artefact

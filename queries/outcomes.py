@@ -27,8 +27,8 @@ from queries.hierarchy import (
     alteration_groups,
     ancestors,
     hierarchy,
-    treatment_keys,
     tumour_groups,
+    with_treatment_groups,
 )
 from queries.memo import per_artefact
 from queries.overlap import non_overlapping
@@ -177,9 +177,8 @@ def annotate(art: Artefact, u: pd.DataFrame, alteration_level: str, tumour_level
     The header lists the merged histologies and every unit left out, with the reason."""
     alt = alteration_groups(art, alteration_level)
     tum = tumour_groups(art, tumour_level)
-    out = u.join(alt, on="alteration").join(tum, on="tumour_type")
-    out["treatment_group"] = treatment_keys(art, out, treatment_level) if len(out) else []
-    out = _targeted_groups(art, out)
+    out = _targeted_groups(art, u.join(alt, on="alteration")).join(tum, on="tumour_type")
+    out = with_treatment_groups(art, out, treatment_level)
     out["histology"] = out["histology"].fillna("unmapped")
     out, merged = _merge_split_histologies(art, out)
     arm_of = {c: p for c, p in zip(u["cohort"], u["parent_cohort"], strict=True)

@@ -38,6 +38,7 @@ from queries.frames import in_set
 from queries.hierarchy import (
     alteration_descendants,
     alteration_groups,
+    treatment_keys,
     tumour_descendants,
     tumour_groups,
 )
@@ -127,8 +128,8 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         sel &= in_set(u["regimen"], inc.loc[inc["dst"] == did, "src"])
     if drug_class:
         wanted = drug_class.lower()
-        known = {c.lower() for v in art.nodes(Label.DRUG)["drug_class"].dropna()
-                 for c in [v]}
+        known = {c.lower() for v in art.nodes(Label.DRUG)["drug_classes"].dropna()
+                 for c in str(v).split(";")}
         if wanted not in known:
             raise QueryParameterError(f"unknown drug class '{drug_class}'")
         sel &= u["drug_classes"].fillna("").str.lower().str.split(";").map(
@@ -184,7 +185,10 @@ def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict,
     rows["line"] = [line_of_therapy(x) for x in text]
     rows["benefit_window"] = [benefit_window(x) for x in rows["benefit_definition"]]
     flags: list[list[str]] = [[] for _ in range(len(rows))]
-    checks = [("drug_classes", "different regimen class"), ("line", "different line of therapy")]
+    # the classes each regimen acts in on the selected alteration (entrectinib on NTRK: TRK)
+    rows["treatment_class"] = [" | ".join(k) for k in treatment_keys(art, rows, "drug_class")]
+    checks = [("treatment_class", "different regimen class"),
+              ("line", "different line of therapy")]
     for col, why in checks:
         values = rows[col].fillna("")
         known = values[values != "not stated"]
