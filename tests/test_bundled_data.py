@@ -45,3 +45,17 @@ def test_no_patients_counted_twice(bundled_artefact):
     superseded = set(bundled_artefact.edges("SUPERSEDES")["dst"])
     assert not set(current["result"]) & superseded
     assert pd.api.types.is_integer_dtype(current["n_evaluable"])
+
+
+def test_small_intestine_carcinoma_has_one_code():
+    """One histology, one OncoTree code (data/README.md). Reference rows R0147 (KEYNOTE-158
+    'small intestine (small bowel) cancer') and R0206 (ROAR 'adenocarcinoma of the small
+    intestine') describe the same histology; OncoTree has SBC and a sibling leaf SIC, so a
+    roll-up by node would split them unless both rows use the same code."""
+    from loaders.curated import DATA_DIR
+
+    rows = pd.read_csv(DATA_DIR / "cohorts.csv", dtype=str, keep_default_na=False)
+    small = rows[rows["tumour_type_published"].str.contains("small intestine|small bowel",
+                                                            case=False)]
+    assert len(small) >= 2
+    assert set(small["tumour_type"]) == {"SBC"}
