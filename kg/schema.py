@@ -132,6 +132,8 @@ NODE_CLASSES: dict[Label, NodeClass] = {
              "n_enrolled": INT, "n_evaluable": INT, "n_response": INT, "n_benefit": INT,
              "benefit_definition": STR, "orr_pct": FLOAT, "cbr_pct": FLOAT,
              "orr_ci_low": FLOAT, "orr_ci_high": FLOAT, "median_pfs_months": FLOAT,
+             "response_criterion": STR, "benefit_kind": STR, "benefit_weeks": INT,
+             "ci_level": FLOAT,
              "median_os_months": FLOAT, "outcome_call": STR, "confidence": STR,
              "citation": STR, "source_url": STR, "locator": STR, "note": STR,
              "source_file": STR, "source_row": INT, "private": BOOL},
@@ -195,6 +197,30 @@ OVERLAP_RELATIONS: dict[str, Rel] = {
     "contains": Rel.CONTAINS_PATIENTS_OF,
     "overlaps": Rel.SHARES_PATIENTS_WITH,
 }
+
+#: How a report counted its responders (`response_criterion` of cohorts.csv; Result property).
+#: composite = e.g. RECIST response or PSA fall or CTC conversion (TOPARP-A); minor-response =
+#: complete + partial + minor responses (RANO-LGG/RAPNO-LGG, NANT); haematologic = blood-cancer
+#: response by counts, marrow or cytogenetics (HCL, AML, myeloma, FGFR1 myeloid/lymphoid
+#: neoplasms); IWG = International Working Group criteria, named as such (e.g. revised lymphoma
+#: criteria); not-stated = the source reports an objective response rate without naming criteria.
+RESPONSE_CRITERIA = ("RECIST", "RANO", "RAPNO", "IWG", "PCWG", "composite",
+                     "clinical-complete-response", "pathological", "haematologic",
+                     "minor-response", "other", "not-stated")
+#: Criteria whose counts are objective response in the usual sense and may be pooled as ORR.
+#: not-stated is included: a solid-tumour "objective response rate" given without naming
+#: criteria is, by reporting convention, RECIST-type response (CR + PR); leaving it out would drop
+#: most of the basket literature. Every other criterion is kept, labelled and left out of ORR
+#: pooling by default.
+STANDARD_RESPONSE_CRITERIA = frozenset({"RECIST", "RANO", "RAPNO", "IWG", "not-stated"})
+#: What a benefit figure counts (`benefit_kind`); its window is `benefit_weeks`.
+#: clinical-benefit = objective response or stable disease lasting >= the window;
+#: disease-control = response or stable disease at a time point; pfs-rate = alive and
+#: progression-free at a time point; other = a benefit rate whose definition the source omits.
+BENEFIT_KINDS = ("clinical-benefit", "disease-control", "pfs-rate", "other")
+#: Confidence level of a published interval (`ci_level`): most report 95%; NCI-MATCH and some
+#: phase 2 designs report 90%, TBCRC 048 reports 80%.
+CI_LEVELS = (0.80, 0.90, 0.95)
 
 # ---------------------------------------------------------------- identifier rules
 _SLUG = re.compile(r"[^A-Za-z0-9._+-]+")

@@ -19,6 +19,7 @@ from kg.schema import Label, Rel
 from loaders.drug_classes import FILE as CLASSES_FILE
 from loaders.drug_classes import joined, read_classes
 from loaders.overlaps import load_overlaps
+from loaders.report_checks import check_endpoints, header_of
 from loaders.tables import Column, Row, TableSpec, display_path, read_table, split_list
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -81,9 +82,13 @@ COHORTS = TableSpec("cohorts", (
     Column("year", kind="year"),
     Column("n_enrolled", kind="int"), Column("n_evaluable", kind="int"),
     Column("n_response", kind="int"), Column("n_benefit", kind="int"),
+    Column("response_criterion", choices=S.RESPONSE_CRITERIA, optional_column=True),
     Column("benefit_definition"),
+    Column("benefit_kind", choices=S.BENEFIT_KINDS, optional_column=True),
+    Column("benefit_weeks", kind="int", optional_column=True),
     Column("orr_pct", kind="float"), Column("cbr_pct", kind="float"),
     Column("orr_ci_low", kind="float"), Column("orr_ci_high", kind="float"),
+    Column("ci_level", kind="float", optional_column=True),
     Column("median_pfs_months", kind="float"), Column("median_os_months", kind="float"),
     Column("outcome_call"), Column("citation", pattern=r"(doi:10\..+|pubmed:\d+)"),
     Column("source_url"), Column("locator"),
@@ -283,6 +288,7 @@ class CuratedLoader:
     def _cohorts(self, path: Path, out: LoadResult, ref: Reference, issues: list[Issue],
                  cohorts: dict[str, dict], result_ids: set[str], private: bool) -> None:
         rows = read_table(path, COHORTS, issues)
+        columns = header_of(path)
         node, edge = _emitters(out)
         shown = display_path(path)
         first_seen: dict[str, Row] = {}
@@ -296,6 +302,7 @@ class CuratedLoader:
             if not self._check_refs(path, r, ref, issues):
                 continue
             _check_counts(path, r, issues)
+            check_endpoints(path, r, columns, issues)
             if not (r["citation"] or r["source_url"] or private):  # private: the file is the source
                 issues.append(_issue(path, r, "citation", "every report needs a citation "
                                      "or a source_url"))
@@ -345,7 +352,8 @@ class CuratedLoader:
                 props = {k: v[k] for k in S.NODE_CLASSES[Label.RESULT].properties if k in v}
                 props.update(name=f"{v['arm']} ({v['analysis'] or v['analysis_kind']}, "
                                   f"{v['year'] or 'year unknown'})",
-                             source_file=shown, source_row=r.line, private=private)
+                             source_file=shown, source_row=r.line, private=private,
+                             response_criterion=v["response_criterion"] or "not-stated")
                 node(rid, Label.RESULT, **props)
                 edge(rid, Rel.OF, S.cohort_id(cohort))
                 if v["citation"]:

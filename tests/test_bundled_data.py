@@ -70,3 +70,19 @@ def test_drugs_with_several_targets_belong_to_each_class(bundled_artefact):
     by_gene = dict(zip(entrectinib["dst"], entrectinib["drug_classes"], strict=True))
     assert by_gene["HGNC:8031"] == "TRK inhibitor"  # NTRK1
     assert by_gene["HGNC:427"] == "ALK inhibitor"
+
+
+def test_small_intestine_carcinoma_has_one_code():
+    """One histology, one OncoTree code (data/README.md). Reference rows R0147 (KEYNOTE-158
+    'small intestine (small bowel) cancer') and R0206 (ROAR 'adenocarcinoma of the small
+    intestine') describe the same histology; OncoTree has SBC and a sibling leaf SIC, so a
+    roll-up by node would split them unless both rows use the same code."""
+    from loaders.curated import DATA_DIR
+
+    rows = pd.read_csv(DATA_DIR / "cohorts.csv", dtype=str, keep_default_na=False)
+    # rows whose whole published tumour type is small-intestine cancer (mixed baskets that list
+    # it among others are TISSUE)
+    published = rows["tumour_type_published"].str.lower()
+    small = rows[published.str.match(r"(adenocarcinoma of the )?small (intestine|bowel)")]
+    assert len(small) == 2
+    assert set(small["tumour_type"]) == {"SBC"}
