@@ -58,8 +58,10 @@ def endpoint_label(reports: pd.DataFrame, endpoint: str) -> pd.Series:
 
 
 def is_reference_endpoint(reports: pd.DataFrame, endpoint: str) -> pd.Series:
-    """True where a report's count is the endpoint the analyses pool by default."""
-    labels = pd.Series(endpoint_label(reports, endpoint), index=reports.index)
+    """True where a report's count is the endpoint the analyses pool by default (from the
+    report's typed columns, or from an ``endpoint_kind`` column a unit already carries)."""
+    labels = (reports["endpoint_kind"] if "endpoint_kind" in reports
+              else pd.Series(endpoint_label(reports, endpoint), index=reports.index))
     if endpoint == "response":
         return labels.isin(STANDARD_RESPONSE_CRITERIA)
     kind, weeks = REFERENCE_BENEFIT
