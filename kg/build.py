@@ -205,6 +205,7 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 3),
             "sources": [_source_entry(r) for r in results],
+            "files": files_read(results),
             "counts": {
                 "nodes": {str(k): v.num_rows for k, v in node_frames.items()},
                 "edges": {str(k): v.num_rows for k, v in edge_frames.items()},
@@ -237,6 +238,21 @@ def _source_entry(r: LoadResult) -> dict:
     entry["edge_count"] = len(r.edges)
     entry["notes"] = list(r.notes)
     return entry
+
+
+def files_read(results: Iterable[LoadResult]) -> list[dict]:
+    """Every file the loaders read, once, with the source it belongs to, that source's release
+    and licence (a file borrowed from another source, HGNC read by CIViC, carries its own)."""
+    out: dict[str, dict] = {}
+    for r in results:
+        for f in r.source.files:
+            key = str(Path(f.path).resolve())
+            if key not in out:
+                out[key] = {"path": f.path, "sha256": f.sha256, "rows": f.rows,
+                            "source": f.source or r.source.name,
+                            "release": f.release or r.source.version,
+                            "licence": f.licence or r.source.licence}
+    return list(out.values())
 
 
 def _publish(root: Path, build_dir: Path) -> None:

@@ -116,7 +116,7 @@ def test_acronyms_are_not_matched_as_oncotree_codes(result, shared_data):
 
 
 def test_alteration_spellings(shared_data):
-    genes = gene_resolver(hgnc_file(shared_data))
+    genes = gene_resolver(hgnc_file(shared_data / "hgnc"))
     keys = {t: [s.key for s in cgi.parse_alteration(t, k, genes)[0]] for t, k in [
         ("BRAF:V600E", "MUT"), ("BRAF:V600.", "MUT"), ("KRAS:.", "MUT"), ("ERBB2:amp", "CNA"),
         ("CDKN2A:del", "CNA"), ("BCL2:over", "EXPR"), ("ALK__.", "FUS"), ("ABL1__BCR", "FUS"),
