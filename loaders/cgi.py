@@ -65,6 +65,7 @@ _TRUNCATING = {"frameshift_variant", "stop_gained", "splice_donor_variant",
                "splice_acceptor_variant"}
 _CLASS_WORDS = re.compile(r"inhibitor|chemotherapy|therapy|antagonist|analogue|agonist", re.I)
 _DATE = re.compile(r"(\d{4})-?(\d{2})(?:\d{2})?")
+_POSITION_ONLY = re.compile(r"\.(\d+)\.")
 
 
 # ---------------------------------------------------------------------------- files
@@ -152,9 +153,21 @@ def best_tier(level: str) -> str | None:
     return min(known, key=TIERS.index) if known else None
 
 
+def split_components(text: str) -> list[str]:
+    """``;``-separated components; one without its own gene (``JAK1:S646F;R683.``, biomarker
+    ``JAK1 (S646F;R683)``) continues the list of the gene before it, like a comma."""
+    parts: list[str] = []
+    for p in (p for p in text.split(";") if p):
+        if parts and ":" not in p and "__" not in p:
+            parts[-1] += "," + p
+        else:
+            parts.append(p)
+    return parts
+
+
 def parse_alteration(text: str, types: str, genes: GeneResolver) -> tuple[list[A.AltSpec], bool]:
     """CGI alteration spec → alteration(s); the flag says it was coarsened to a broader node."""
-    parts = [p for p in text.split(";") if p]
+    parts = split_components(text)
     kinds = types.split(";") if types else []
     comps: list[tuple[list[A.AltSpec], bool]] = [
         _component(p, kinds[i] if i < len(kinds) else "", genes) for i, p in enumerate(parts)]
@@ -193,7 +206,7 @@ def _component(text: str, kind: str, genes: GeneResolver) -> tuple[list[A.AltSpe
         return [A.kind_level(g, _ANY_BY_TYPE.get(kind, "ALTERATION"))], False
     if spec in _KIND_WORDS:
         return [A.kind_level(g, _KIND_WORDS[spec])], False
-    if spec.startswith("wildtype"):
+    if spec.lstrip(":").startswith("wildtype"):
         return [A.kind_level(g, "WILD TYPE")], False
     if spec.startswith(":consequence::"):
         found = set(re.findall(r"::([a-z_]+):", spec))
@@ -203,6 +216,10 @@ def _component(text: str, kind: str, genes: GeneResolver) -> tuple[list[A.AltSpe
     out: dict[str, A.AltSpec] = {}
     coarse = False
     for item in (i.strip() for i in spec.split(",") if i.strip()):
+        if position := _POSITION_ONLY.fullmatch(item):  # ``.918.``: any change at codon 918
+            found_spec = A.codon(g, "", position.group(1))
+            out.setdefault(found_spec.key, found_spec)
+            continue
         found_spec = A.protein_change(g, item[:-1] if item.endswith(".") else item)
         if found_spec is None:
             found_spec, coarse = A.other(g, item), True

@@ -20,6 +20,7 @@ from export_support import (
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from kg import identifiers
 from kg.build import build
 from kg.schema import NODE_CLASSES, REL_CLASSES, Label
 from kg.stores import rdf
@@ -55,7 +56,7 @@ def test_iri_expansion(curie, expected):
 
 def test_published_prefixes_are_ones_bioregistry_lists():
     registry = bioregistry.get_converter()
-    for prefix, uri_prefix in rdf.REGISTRY_URI_PREFIXES.items():
+    for prefix, uri_prefix in identifiers.REGISTRY_URI_PREFIXES.items():
         rec = registry.get_record(bioregistry.normalize_prefix(prefix))
         assert uri_prefix in {rec.uri_prefix, *rec.uri_prefix_synonyms}, prefix
 
@@ -64,7 +65,7 @@ def test_every_schema_prefix_expands_and_compresses_back():
     conv = rdf.converter()
     for cls in NODE_CLASSES.values():
         for prefix in cls.id_prefixes:
-            if prefix == rdf.URL_PREFIX:
+            if prefix == identifiers.URL_PREFIX:
                 continue
             curie = f"{prefix}:X1"
             assert conv.compress(str(rdf.iri(curie))) == curie
