@@ -246,8 +246,9 @@ class CGILoader:
         genes, tree = shared_resources(self.inputs)
         drugs = drug_normaliser(self.inputs)
         rows, tumour_col = read_rows(self.file)
-        info = source_info(SOURCE, self.version(), source_files([self.file, self.acronym_file],
+        info = source_info(SOURCE, self.version(), source_files([self.file],
                                                                 {self.file: len(rows)}))
+        self.inputs.borrow("curated", "", [self.acronym_file])
         out = LoadResult(info)
         sink = Sink(out)
         out.loaded["rows read"] = len(rows)
