@@ -305,8 +305,13 @@ class _Run:
         if stype == "asco":
             abstract = r.get("asco_abstract_id") or cid
             pid = S.publication_id(f"https://meetinglibrary.asco.org/record/{abstract}/abstract")
-        else:
+        elif cid.startswith("10."):  # ASH abstracts (2024 release) are cited by DOI
+            pid = S.publication_id(f"doi:{cid}")
+        elif cid.isdigit():
             pid = S.publication_id(f"pubmed:{cid}")
+        else:
+            self.out.skipped[f"citation id '{cid}' ({stype}) is neither a PMID nor a DOI"] += 1
+            return
         if pid not in self.seen:
             self.seen.add(pid)
             year = _YEAR.search(r.get("citation") or "")
