@@ -147,6 +147,19 @@ class CivicLoader:
         self.curated_drugs = curated_drugs
         self.release = release  # None: the newest release in the folder
 
+    def _assertion_release(self) -> Release | None:
+        """The newest release in the folder that has an assertion file (the 2024 snapshot has
+        evidence only; its SOURCE.md: assertions come from 2021)."""
+        dated = sorted({_DATE.match(p.name).group(1)
+                        for p in self.folder.glob("*AssertionSummaries.tsv")
+                        if _DATE.match(p.name)}, key=lambda d: datetime.strptime(d, "%d-%b-%Y"))
+        for version in reversed(dated):
+            try:
+                return find_release(self.folder, version)
+            except FileNotFoundError:
+                continue
+        return None
+
     def load(self) -> LoadResult:
         rel = find_release(self.folder, self.release)
         genes, tree = shared_resources(self.inputs)
@@ -163,12 +176,19 @@ class CivicLoader:
         files.append(SourceFile(str(rel.evidence), sha256_of(rel.evidence), len(evidence.rows)))
         for r in evidence.rows:
             run.item(_common(r, rel.layout), "evidence")
-        if rel.assertions:
-            table = read_tsv(rel.assertions)
-            files.append(SourceFile(str(rel.assertions), sha256_of(rel.assertions),
-                                    len(table.rows)))
+        assertions = rel if rel.assertions else self._assertion_release()
+        if assertions is not None and assertions.assertions:
+            table = read_tsv(assertions.assertions)
+            files.append(SourceFile(str(assertions.assertions), sha256_of(assertions.assertions),
+                                    len(table.rows), release=assertions.version))
+            run.version = assertions.version
+            layout = "v2" if "molecular_profile" in table.header else "v1"
             for r in table.rows:
-                run.item(_common(r, rel.layout), "assertion")
+                run.item(_common(r, layout), "assertion")
+            run.version = rel.version
+            if assertions is not rel:
+                out.notes.append(f"CIViC {rel.version} has no assertion file: the "
+                                 f"{len(table.rows)} assertions come from {assertions.version}")
         for path, what in ((rel.variants, "variant"), (rel.genes, "gene")):
             if path:  # read for provenance and counts; evidence rows carry what the graph needs
                 table = read_tsv(path)
@@ -198,16 +218,17 @@ class _Run:
     def __init__(self, out: LoadResult, rel: Release, genes: GeneResolver,
                  mapper: DiseaseMapper, drugs: DrugNormaliser):
         self.out, self.rel, self.genes, self.mapper, self.drugs = out, rel, genes, mapper, drugs
+        self.version = rel.version  # the release of the rows being read (assertions may differ)
         self.seen: set[str] = set()
         self.doids: set[str] = set()
         self.gene_ids: dict[str, str] = {}
         self.parsed: dict[tuple, A.AltSpec] = {}
 
     def node(self, nid: str, label: Label, **props) -> None:
-        self.out.nodes.append(Node(nid, label, props, SOURCE, self.rel.version))
+        self.out.nodes.append(Node(nid, label, props, SOURCE, self.version))
 
     def edge(self, src: str, rel: Rel, dst: str, **props) -> None:
-        self.out.edges.append(Edge(src, rel, dst, SOURCE, self.rel.version, props))
+        self.out.edges.append(Edge(src, rel, dst, SOURCE, self.version, props))
 
     # ------------------------------------------------------------ one item
     def item(self, r: dict[str, str], kind: str) -> None:
