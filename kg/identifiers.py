@@ -104,8 +104,8 @@ def problem(curie: str, registry_patterns: bool = True) -> str | None:
         return "not a CURIE (prefix:local)"
     if prefix == URL_PREFIX:
         return None if local.startswith(("http://", "https://")) else "url: id without http(s)"
-    if prefix not in _schema_prefixes():
-        return f"prefix {prefix!r} is not in the schema"
+    if prefix not in _schema_prefixes() and prefix not in REGISTRY_URI_PREFIXES:
+        return f"prefix {prefix!r} is neither in the schema nor a registry we link to"
     pattern = _patterns().get(prefix) if registry_patterns else None
     if pattern is not None:
         return None if pattern.fullmatch(local) else f"{local!r} does not match {pattern.pattern}"
