@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 KG     := $(VENV)/bin/kg
 
-.PHONY: install run build test lint bench clean
+.PHONY: install run build test lint bench clean wheel-check
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,9 @@ run: build
 
 test: install
 	bash scripts/test.sh
+
+wheel-check: install
+	bash scripts/wheel-check.sh $(PY)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -54,7 +54,9 @@ class Rel(StrEnum):
 # Property value types. Stores translate them (LadybugDB STRING/INT64/DOUBLE/BOOLEAN, XSD in RDF).
 STR, INT, FLOAT, BOOL = "string", "int", "float", "bool"
 
-#: Properties every node and edge carries.
+#: Properties every node and edge carries. A node's ``source`` is ``a;b`` when several sources
+#: describe it and its ``source_version`` is ``a=<release>;b=<release>`` (one pair per source,
+#: same order; kg.build.merge_nodes); an edge has one source and its release.
 PROVENANCE = {"source": STR, "source_version": STR}
 
 
@@ -228,7 +230,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9._+-]+")
 
 def slug(text: str) -> str:
     """Lower-case, URL-safe fragment used inside CURIE local ids."""
-    return _SLUG.sub("-", text.strip().lower()).strip("-")
+    return _SLUG.sub("-", text.strip().lower()).strip("-.:")
 
 
 def gene_id(hgnc_id: str | None, symbol: str) -> str:

@@ -19,13 +19,11 @@ from kg.schema import Label, Rel
 from loaders.drug_classes import FILE as CLASSES_FILE
 from loaders.drug_classes import joined, read_classes
 from loaders.overlaps import load_overlaps
+from loaders.registry import DATA_DIR, Inputs, source_info
 from loaders.report_checks import check_endpoints, header_of
 from loaders.tables import Column, Row, TableSpec, display_path, read_table, split_list
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SOURCE = "curated"
-LICENCE = "CC BY 4.0 (curated tables; OncoTree rows CC BY 4.0 MSK)"
-CITATION = "Rediscover curated cohort tables, transcribed from the cited publications"
 
 _ID = r"[A-Za-z0-9][A-Za-z0-9._+/-]*"
 _COHORT_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*(:[a-z0-9][a-z0-9._+-]*)+"
@@ -130,7 +128,7 @@ class CuratedLoader:
     def load(self) -> list[LoadResult]:
         issues: list[Issue] = []
         d = self.data_dir
-        curated = LoadResult(SourceInfo(SOURCE, "", LICENCE, CITATION))
+        curated = LoadResult(source_info(SOURCE, ""))
         ref = self._reference(curated, issues)
         cohorts_by_id: dict[str, dict] = {}
         result_ids: set[str] = set()
@@ -439,3 +437,8 @@ def _check_acyclic(path: Path, rows: list[Row], key: str, parent: str,
 
 def _combined_hash(parts: list[str]) -> str:
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:12]
+
+
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    """The registry's entry point: data/ plus the committee tables given to the build."""
+    return CuratedLoader(inputs.data_dir, list(inputs.cohort_tables)).load()

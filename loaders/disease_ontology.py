@@ -27,14 +27,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
+from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
 from loaders.oncotree import OncoTree, emit_lineage, oncotree
+from loaders.registry import Inputs, inputs_for, source_info
 
 SOURCE = "disease_ontology"
-FOLDER = "disease_ontology"
-LICENCE = "CC0 1.0"
-CITATION = "Human Disease Ontology (disease-ontology.org); Schriml et al., Nucleic Acids Res"
 PROLIFERATION_ROOT = "DOID:14566"  # disease of cellular proliferation (cancer DOID:162 is below)
 
 
@@ -198,11 +196,6 @@ def disease_ontology(folder: Path) -> DiseaseOntology:
     return DiseaseOntology.from_folder(folder)
 
 
-def available(source_dir: Path) -> bool:
-    folder = source_dir / FOLDER
-    return any(folder.glob("doid*.json")) or any(folder.glob("*.obo"))
-
-
 # ---------------------------------------------------------------- DOID → OncoTree
 #: OncoTree nodes too broad to be the answer of a DOID walk ("Tissue", "Mixed Cancer Types")
 GENERIC_CODES = {"TISSUE", "MT"}
@@ -321,10 +314,16 @@ def emit_diseases(do: DiseaseOntology, mapper: DiseaseMapper, doids: set[str], n
 
 
 def load(source_dir: Path) -> LoadResult:
-    do = disease_ontology(source_dir / FOLDER)
-    tree = oncotree(source_dir / "oncotree")
+    """The Disease Ontology from a folder of source folders (tests)."""
+    return load_entry(inputs_for(SOURCE, source_dir))[0]
+
+
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    do = disease_ontology(inputs.folder())
+    tree = oncotree(inputs.folder("oncotree"))
+    inputs.borrow("oncotree", tree.version, tree.files)
     mapper = DiseaseMapper(do, tree)
-    info = SourceInfo(SOURCE, do.version, LICENCE, CITATION, list(do.files))
+    info = source_info(SOURCE, do.version, list(do.files))
     out = LoadResult(info)
 
     def node(nid: str, label: Label, **props) -> None:
@@ -342,4 +341,4 @@ def load(source_dir: Path) -> LoadResult:
         prec = n.props["mapping_precision"]
         out.loaded[f"mapped to OncoTree ({prec})" if prec != "unmapped" else "not mapped"] += 1
     out.skipped["terms outside the neoplasm branch (not emitted)"] = len(do.terms) - len(wanted)
-    return out
+    return [inputs.stamp(out)]

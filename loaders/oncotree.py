@@ -20,14 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg import schema as S
-from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
+from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
+from loaders.registry import Inputs, inputs_for, source_info
 
 SOURCE = "oncotree"
-FOLDER = "oncotree"
-LICENCE = "CC BY 4.0"
-CITATION = ("OncoTree, Memorial Sloan Kettering Cancer Center (github.com/cBioPortal/oncotree); "
-            "Kundra et al. 2021, JCO Clin Cancer Inform 5:221")
 
 
 @dataclass
@@ -262,11 +259,6 @@ def oncotree(folder: Path) -> OncoTree:
     return OncoTree.from_folder(folder)
 
 
-def available(source_dir: Path) -> bool:
-    folder = source_dir / FOLDER
-    return any(folder.glob("oncotree_*.json")) or any(folder.glob("oncotree_*_flat.tsv"))
-
-
 def emit_lineage(tree: OncoTree, code: str, node, edge, seen: set[str]) -> None:
     """The node and its ancestors with IS_A (used by loaders that point evidence at the tree)."""
     for n in tree.lineage_nodes(code):
@@ -278,9 +270,17 @@ def emit_lineage(tree: OncoTree, code: str, node, edge, seen: set[str]) -> None:
             edge(n.id, Rel.IS_A, S.tumour_type_id(n.parent))
 
 
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    return [load_tree(oncotree(inputs.folder()))]
+
+
 def load(source_dir: Path) -> LoadResult:
-    tree = oncotree(source_dir / FOLDER)
-    info = SourceInfo(SOURCE, tree.version, LICENCE, CITATION, list(tree.files))
+    """OncoTree from a folder of source folders (tests)."""
+    return load_entry(inputs_for(SOURCE, source_dir))[0]
+
+
+def load_tree(tree: OncoTree) -> LoadResult:
+    info = source_info(SOURCE, tree.version, list(tree.files))
     out = LoadResult(info)
     for n in sorted(tree.nodes.values(), key=lambda x: x.code):
         out.nodes.append(Node(n.id, Label.TUMOUR_TYPE, n.props(), SOURCE, tree.version))

@@ -12,6 +12,7 @@ from kg.schema import Label, Rel
 from loaders import civic as C
 from loaders import disease_ontology, oncotree
 from loaders.curated import CuratedLoader
+from loaders.registry import DATA_DIR
 
 pytestmark = pytest.mark.shared_data
 FIXTURE_V2 = Path(__file__).parent / "fixtures" / "civic_v2"
@@ -21,7 +22,7 @@ RELEASE_2021 = "01-Aug-2021"
 
 @pytest.fixture(scope="module")
 def result(shared_data):
-    return C.CivicLoader(shared_data, MINI / "drugs.csv", release=RELEASE_2021).load()
+    return C.CivicLoader(shared_data, DATA_DIR / "drugs.csv", release=RELEASE_2021).load()
 
 
 def edges_from(result, src: str, rel: Rel) -> set[str]:
@@ -108,6 +109,51 @@ def test_braf_v600e_colorectal_evidence_is_under_colorectal_adenocarcinoma(
     colorectal = {e.src for e in res.edges if e.rel == Rel.IN_TUMOUR
                   and e.dst in ("oncotree:COADREAD", "oncotree:READ", "oncotree:COAD")}
     assert len(v600e & colorectal) == expected
+
+
+#: evidence rows read by eye in both releases' evidence files (disease, doid) and traced through
+#: doid_xrefs.tsv (ncit) to the OncoTree code carrying that NCIt code in oncotree_2025_10_03_flat
+HAND_CHECKED = {
+    "civic.eid:1409": ("DOID:8923", "oncotree:SKCM"),  # Skin Melanoma, NCIt C3510 = SKCM
+    "civic.eid:3017": ("DOID:3908", "oncotree:NSCLC"),  # Lung NSCLC, NCIt C2926 = NSCLC
+    "civic.eid:11": ("DOID:9119", "oncotree:AML"),  # Acute Myeloid Leukemia, NCIt C3171 = AML
+}
+
+
+def _check_hand_mappings(result) -> None:
+    precision = {n.id: n.props["mapping_precision"] for n in result.nodes
+                 if n.label == Label.EVIDENCE}
+    for eid, (doid, tumour) in HAND_CHECKED.items():
+        assert edges_from(result, eid, Rel.IN_DISEASE) == {doid}, eid
+        assert edges_from(result, eid, Rel.IN_TUMOUR) == {tumour}, eid
+        assert precision[eid] == "exact", eid
+
+
+def test_hand_checked_disease_mappings_2021(result):
+    _check_hand_mappings(result)
+    # HER2-positive breast cancer (DOID:0060079) has no OncoTree code of its own: its parent
+    # breast cancer (DOID:1612 → BREAST, tests/test_do_loader.py) is one generation up
+    her2 = [n for n in result.nodes if n.label == Label.EVIDENCE
+            and edges_from(result, n.id, Rel.IN_DISEASE) == {"DOID:0060079"}]
+    assert her2 and {n.props["mapping_precision"] for n in her2} == {"broader"}
+    mapped = sum(result.loaded[f"evidence mapped to OncoTree ({k})"] for k in ("exact",
+                                                                               "close",
+                                                                               "broader"))
+    assert mapped / 3650 >= 0.80  # README: 95.9 %
+
+
+def test_default_build_reads_the_2024_release(shared_data):
+    """SOURCE.md: the 01-Apr-2024 evidence file (v2), 4,301 rows, is the newest present; it has
+    no assertion file, so the 18 assertions come from 01-Aug-2021 with that release."""
+    newest = C.CivicLoader(shared_data).load()
+    assert newest.source.version == "01-Apr-2024"
+    assert newest.loaded["evidence rows"] == 4301 and newest.loaded["assertion rows"] == 18
+    _check_hand_mappings(newest)
+    aid = next(n for n in newest.nodes if n.id.startswith("civic.aid:"))
+    eid = next(n for n in newest.nodes if n.id == "civic.eid:1409")
+    assert (aid.source_version, eid.source_version) == ("01-Aug-2021", "01-Apr-2024")
+    files = {Path(f.path).name: f.release for f in newest.source.files}
+    assert files["01-Aug-2021-AssertionSummaries.tsv"] == "01-Aug-2021"
 
 
 def test_braf_v600e_melanoma_vemurafenib_level_a(result):

@@ -37,6 +37,10 @@ def test_bare_numbers_and_alt_ids_resolve(do):
 
 
 def test_mapping_exact_and_by_ancestor(mapper):
+    """Checked by eye: doid_xrefs.tsv gives DOID:1909 ncit C3224, DOID:8923 C3510, DOID:3908
+    C2926, DOID:3910 C27745|C3512; oncotree_2025_10_03_flat.tsv has those NCIt codes on MEL,
+    SKCM, NSCLC and LUAD."""
+    assert (mapper.map("3910").code, mapper.map("3910").precision) == ("LUAD", "exact")
     m = mapper.map("1909")
     assert (m.code, m.precision) == ("MEL", "exact")
     assert mapper.map("8923").code == "SKCM"  # skin melanoma

@@ -75,8 +75,8 @@ def test_dabrafenib_trametinib_in_braf_v600(bundled_artefact):
     n = 36+57+73+76+16+16+17+43+29+3+36+43+1+31+13+14+36 = 540;
     k = 22+36+34+44+9+7+10+5+11+2+20+23+0+10+7+5+9 = 254.
     Left out (overlaps.csv): the FDA adult pool 131 (ROAR strata + NCI-MATCH H count more
-    patients) and the FDA paediatric pool 36 (overlaps Bouffet's glioma cohort: "probably the same 36
-    patients").
+    patients) and the FDA paediatric pool 36 (overlaps Bouffet's glioma cohort: "probably the
+    same 36 patients").
     Listed, not pooled: ROAR hairy-cell leukaemia 55/49 (haematological response), CDRB436G2201
     HGG 41/23 (pretreated beside first line).
     Before: 726 patients, 357 responders."""

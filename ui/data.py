@@ -8,7 +8,6 @@ picked up on the next rerun while repeated renders reuse the frames.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kg import identifiers
 from kg.artefact import CURRENT, Artefact, ArtefactMissing, default_root
 from kg.schema import Label, Rel
 from queries.cohorts import cohort_frame, current_results, report_frame
@@ -107,27 +107,11 @@ def origin(source: object, private: object) -> str:
     return src
 
 
-@functools.lru_cache(maxsize=20_000)
 def link_for(curie: object) -> str | None:
-    """Resolvable web address of a CURIE (pubmed, doi, NCT, CIViC …) via bioregistry."""
+    """Web address of an id (pubmed, doi, NCT, CIViC …): the IRI the RDF export publishes."""
     if curie is None or pd.isna(curie) or not str(curie).strip():
         return None
-    text = str(curie).strip()
-    if text.startswith(("http://", "https://")):
-        return text
-    if text.upper().startswith("NCT"):
-        text = f"clinicaltrials:{text.upper()}"
-    if text.startswith("url:"):
-        return text[4:]
-    import bioregistry
-
-    prefix, _, local = text.partition(":")
-    if not local:
-        return None
-    try:
-        return bioregistry.get_iri(prefix, local)
-    except (KeyError, ValueError):  # a prefix bioregistry does not know (e.g. cgi): no link
-        return None
+    return identifiers.link(str(curie).strip())
 
 
 def first_nct(ids: object) -> str | None:
