@@ -41,9 +41,10 @@ def test_braf_target_class_pools_companions_and_still_flags_colorectal(bundled_a
 def test_msi_h_with_pd1_inhibitors_is_tumour_agnostic(ranked):
     row = _row(ranked, "PD-1/PD-L1 inhibitor", "alt:MSI-H")
     assert row["label"] == "agnostic"
-    # colorectal 118/257 and endometrial 84/194 (tests/test_readme_figures.py adds them up from
-    # data/cohorts.csv) both lie above p1 = 0.3
-    assert {"Colorectal Cancer", "Endometrial Cancer"} <= set(row["above_p1"].split("; "))
+    # colorectal 77/227 (tests/test_readme_figures.py adds it up from data/cohorts.csv) lies
+    # above p1 = 0.3; the large mixed baskets (KEYNOTE-158 non-CRC 126/373, GARNET dMMR solid
+    # 144/327) hold the endometrial cohorts, so endometrial keeps only avelumab's 4/15
+    assert "Colorectal Cancer" in row["above_p1"].split("; ")
     assert row["pooled_low"] > 0.3
 
 

@@ -20,21 +20,17 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 #: (treatment group, alteration group, histology) → result ids of data/cohorts.csv
 HEADLINES = {
+    # dostarlimab rectal is a clinical complete response (not ORR); KEYNOTE-164 cohort A and
+    # Le 2015 are inside the FDA 2017 colorectal pool (data/overlaps.csv)
     ("PD-1/PD-L1 inhibitor", "alt:MSI-H", "Colorectal Cancer"): (
         "CHECKMATE-142:nivolumab-msi-h-crc-pretreated@2017",
-        "DOSTARLIMAB-DMMR-RECTAL:dostarlimab-dmmr-rectal@2025",
-        "KEYNOTE-164:pembrolizumab-msi-h-crc-cohort-a@2023",
+        "FDA-PEMBROLIZUMAB-MSI-H:pembrolizumab-msi-h:crc@2017",
         "KEYNOTE-164:pembrolizumab-msi-h-crc-cohort-b@2023",
-        "LE-2015-PEMBROLIZUMAB:pembrolizumab-dmmr-crc@2015",
     ),
-    # GARNET's A1 arm counts through its strata plus the remainder (README "No double
-    # counting"); its TMB-H stratum belongs to the TMB-H group, so MSI-H gets arm minus stratum
+    # durvalumab's is iRECIST-modified (not standard ORR); GARNET A1 is inside GARNET's dMMR
+    # solid set and KEYNOTE-158 D+K shares patients with its non-CRC set, both larger mixed pools
     ("PD-1/PD-L1 inhibitor", "alt:MSI-H", "Endometrial Cancer"): (
         "AVELUMAB-ENDOMETRIAL-P2:avelumab-mmrd-pole-endometrial@2019",
-        "DURVALUMAB-ENDOMETRIAL-P2:durvalumab-dmmr-endometrial@2021",
-        "GARNET:dostarlimab-dmmr-endometrial-a1@2023",
-        "-GARNET:dostarlimab-dmmr-endometrial-a1:tmb-h@2023",
-        "KEYNOTE-158:pembrolizumab-msi-h-endometrial-cohorts-d-k@2022b",
     ),
     ("BRAF inhibitor + MEK inhibitor", "alt:BRAF:V600", "Colorectal Cancer"): (
         "DABRAFENIB-TRAMETINIB-CRC-P1-2:dabrafenib-trametinib-braf-v600-crc@2015",
