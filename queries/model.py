@@ -33,6 +33,7 @@ from scipy import fft
 from scipy.special import expit, log_expit, logit
 from scipy.stats import halfnorm, norm
 
+from queries import memo
 from queries.simon import DRUP_MIN, DRUP_MIN1, DRUP_N, DRUP_N1, two_stage_success
 
 PRIOR_EX = 0.5
@@ -197,6 +198,9 @@ def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
                      p_above_p1=above[:, 1], p_below_p0=1 - above[:, 0], w_exchangeable=w_post,
                      mass=mass, predictive=pred, predictive_ex=GridDistribution(pred_ex),
                      ex=_beta_summary(pred))
+
+
+memo.also_clear(_fit.cache_clear)
 
 
 def exnex_posterior(r: np.ndarray, n: np.ndarray, p0: float, p1: float,
