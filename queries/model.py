@@ -46,6 +46,7 @@ TAU_UNITS = np.array([0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.5, 
 _T = len(THETA)
 _NFFT = fft.next_fast_len(3 * _T - 2, real=True)
 _LOG_P, _LOG_Q = log_expit(THETA), log_expit(-THETA)
+_EDGES = np.concatenate([[THETA[0] - STEP / 2], THETA + STEP / 2])
 
 
 @dataclass(frozen=True)
@@ -282,20 +283,24 @@ def _normalise(mass: np.ndarray) -> np.ndarray:
     return mass / mass.sum(axis=-1, keepdims=True)
 
 
+def _cumulative(mass: np.ndarray) -> np.ndarray:
+    """P(θ ≤ cell edge) per row, each grid mass spread evenly over its cell."""
+    out = np.zeros((len(mass), _T + 1))
+    np.cumsum(mass, axis=1, out=out[:, 1:])
+    return out
+
+
 def _cdf(mass: np.ndarray, rates: float | np.ndarray) -> np.ndarray:
-    """P(rate ≤ x) per row, each grid mass spread evenly over its cell of the logit grid."""
-    edges = np.concatenate([[THETA[0] - STEP / 2], THETA + STEP / 2])
-    cum = np.concatenate([np.zeros((len(mass), 1)), np.cumsum(mass, axis=1)], axis=1)
-    x = np.clip(logit(np.atleast_1d(rates)), edges[0], edges[-1])
-    pos = (x - edges[0]) / STEP
+    """P(rate ≤ x) per row: the cell-wise linear interpolation of ``_cumulative``."""
+    cum = _cumulative(mass)
+    x = np.clip(logit(np.atleast_1d(rates)), _EDGES[0], _EDGES[-1])
+    pos = (x - _EDGES[0]) / STEP
     i = np.minimum(pos.astype(int), _T - 1)
     return cum[:, i] + (pos - i) * mass[:, i]
 
 
 def _quantiles(mass: np.ndarray, qs: np.ndarray) -> np.ndarray:
-    edges = np.concatenate([[THETA[0] - STEP / 2], THETA + STEP / 2])
-    cum = np.concatenate([np.zeros((len(mass), 1)), np.cumsum(mass, axis=1)], axis=1)
-    return expit(np.array([[np.interp(q, c, edges) for q in qs] for c in cum]))
+    return expit(np.array([np.interp(qs, c, _EDGES) for c in _cumulative(mass)]))
 
 
 def _beta_summary(dist: GridDistribution) -> ExFit:
