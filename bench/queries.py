@@ -20,6 +20,7 @@ from kg.artefact import Artefact
 from kg.build import build
 from loaders.curated import DATA_DIR, CuratedLoader
 from queries.agnostic import GROUP, histology_dependence, histology_posteriors, tumour_agnostic
+from queries.candidates import ranked_candidates
 from queries.durability import durability
 from queries.gaps import candidate_cohorts, gaps
 from queries.hierarchy import MIXED
@@ -53,6 +54,7 @@ QUERIES: dict[str, Callable[[Artefact], object]] = {
     "gaps": gaps,
     "candidate_cohorts": candidate_cohorts,
     "candidate_cohorts --as-of 2017": lambda a: candidate_cohorts(a, as_of=2017),
+    "ranked_candidates (8 -> 24 success)": ranked_candidates,
     "durability": durability,
     "pooled (PD-1 x MSI-H x COADREAD)": lambda a: pooled(
         a, drug_class="PD-1/PD-L1 inhibitor", alteration="MSI-H", tumour_type="COADREAD"),
