@@ -44,7 +44,7 @@ RATE = expit(THETA)
 TAU_UNITS = np.array([0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.5, 1.8, 2.2, 2.7, 3.3,
                       4.2])
 _T = len(THETA)
-_NFFT = fft.next_fast_len(3 * _T - 2, real=True)
+_NFFT = fft.next_fast_len(2 * _T - 1, real=True)  # no wrap-around onto the lags kept
 _LOG_P, _LOG_Q = log_expit(THETA), log_expit(-THETA)
 _EDGES = np.concatenate([[THETA[0] - STEP / 2], THETA + STEP / 2])
 
