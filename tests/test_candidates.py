@@ -41,6 +41,28 @@ def test_one_histology_support_ranks_below_five_at_the_same_rate():
     assert one["success_high"] - one["success_low"] >= five["success_high"] - five["success_low"]
 
 
+def test_evidence_against_moves_a_candidate_down_and_an_approval_to_the_bottom():
+    """Three groups with the same data (12/30 in one histology), candidates in histology
+    "new" with supporting tier C: "a" has tier-B evidence against (as strong or stronger: moved
+    down), "b" tier-D evidence against (weaker: listed only), "c" none; a fourth candidate, "d",
+    is approved there (supporting tier A)."""
+    post = pd.DataFrame([row for g in "abcd" for row in _post(g, [(12, 30)], ["t1"])])
+    cands = pd.DataFrame([_candidate(g) for g in "abcd"])
+    cands.loc[cands["alteration_group"] == "d", "evidence_tier"] = "A"
+    against = pd.DataFrame([
+        {"treatment_group": "drug", "alteration_group": "a", "histology": "new",
+         "evidence_against": "ev:1;ev:2", "against_tier": "B"},
+        {"treatment_group": "drug", "alteration_group": "b", "histology": "new",
+         "evidence_against": "ev:3", "against_tier": "D"}])
+    out = rank_by_success(cands, post, Thresholds(), against=against)
+    order = list(out["alteration_group"])
+    assert order.index("a") == 2 and order[-1] == "d"
+    a, b, d = (out[out["alteration_group"] == g].iloc[0] for g in "abd")
+    assert "evidence against (tier B): ev:1;ev:2" in a["rationale"]
+    assert b["flag"] == "weaker evidence against" and "ev:3" in b["rationale"]
+    assert d["flag"].startswith("approved use") and "not a new cohort" in d["rationale"]
+
+
 def test_designs_are_the_drup_rule_and_simons_table_designs():
     # Simon (1989) Table 1, p0 = 0.10, p1 = 0.30, alpha 0.05, power 0.80: optimal 1/10, 5/29
     # (stop at <= 1 of 10, active at > 5 of 29), minimax 1/15, 5/25
