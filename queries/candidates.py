@@ -102,8 +102,8 @@ def rank_by_success(cands: pd.DataFrame, post: pd.DataFrame, t: Thresholds,
                         how="left")
         out[["evidence_against", "against_tier"]] = out[
             ["evidence_against", "against_tier"]].fillna("")
-    out["_tier"] = out["evidence_tier"].map(TIER_RANK).fillna(9)
-    against_rank = out["against_tier"].map(TIER_RANK).fillna(9)
+    out["_tier"] = out["evidence_tier"].map(TIER_RANK).astype(float).fillna(9)
+    against_rank = out["against_tier"].map(TIER_RANK).astype(float).fillna(9)
     contested = (out["evidence_against"] != "") & (against_rank <= out["_tier"])
     approved = out["evidence_tier"] == "A"
     out["_standing"] = np.where(approved, 2, np.where(contested, 1, 0))
