@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import fft
-from scipy.special import expit, log_expit, logit
+from scipy.special import betaincc, expit, log_expit, logit
 from scipy.stats import halfnorm, norm
 
 from queries import memo
@@ -177,14 +177,14 @@ def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
     lik = np.exp(log_lik - log_lik.max(axis=1, keepdims=True))      # (J, T), scaled per row
     nex = _nex_mass(priors.nex_mean, priors.nex_sd)
     m_nex = lik @ nex                                                # (J,)
-    m_ex = _convolve(_rfft(lik)[:, None, :] * kernels)     # (J, tau, mu)
+    m_ex = _convolve(_rfft(lik)[:, None, :] * kernels)               # (J, tau, mu)
     both = np.maximum(w * m_ex + (1 - w) * m_nex[:, None, None], 1e-300)
     log_post = _log_hyperprior(priors) + np.log(both).sum(axis=0)    # (tau, mu)
     post = np.exp(log_post - log_post.max())
     post /= post.sum()
-    share = post / both                                              # P(μ, τ | data without j)
+    share = post / both                          # ∝ P(μ, τ | all data but histology j)
     w_post = (share * w * m_ex).sum(axis=(1, 2))
-    spread = _convolve((_rfft(share) * kernels).sum(axis=1))  # (J, T)
+    spread = _convolve((_rfft(share) * kernels).sum(axis=1))         # (J, T)
     mass = lik * (w * spread + (1 - w) * nex * share.sum(axis=(1, 2))[:, None])
     mass = _normalise(mass)
     pred_ex = _normalise(_convolve((_rfft(post) * kernels).sum(axis=1)[0]))
@@ -192,12 +192,13 @@ def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
     q = _quantiles(mass, np.array([0.025, 0.5, 0.975]))
     mean = mass @ RATE
     above = 1 - _cdf(mass, np.array([p0, p1]))
-    for a in (mass, pred.mass, pred_ex):
-        a.flags.writeable = False
-    return Posterior(mean=mean, sd=np.sqrt(np.maximum(mass @ RATE**2 - mean**2, 0)),
-                     q025=q[:, 0], median=q[:, 1], q975=q[:, 2], p_above_p0=above[:, 0],
-                     p_above_p1=above[:, 1], p_below_p0=1 - above[:, 0], w_exchangeable=w_post,
-                     mass=mass, predictive=pred, predictive_ex=GridDistribution(pred_ex),
+    arrays = {"mean": mean, "sd": np.sqrt(np.maximum(mass @ RATE**2 - mean**2, 0)),
+              "q025": q[:, 0], "median": q[:, 1], "q975": q[:, 2], "p_above_p0": above[:, 0],
+              "p_above_p1": above[:, 1], "p_below_p0": 1 - above[:, 0],
+              "w_exchangeable": w_post, "mass": mass}
+    for a in (*arrays.values(), pred.mass, pred_ex):
+        a.flags.writeable = False  # the result is cached and shared
+    return Posterior(**arrays, predictive=pred, predictive_ex=GridDistribution(pred_ex),
                      ex=_beta_summary(pred))
 
 
@@ -215,7 +216,6 @@ def predictive(ex: ExFit | GridDistribution, p0: float) -> tuple[float, float]:
     predictive (``Posterior.predictive``), the Beta summary's otherwise."""
     if isinstance(ex, GridDistribution):
         return ex.mean, ex.p_above(p0)
-    from scipy.special import betaincc
     return ex.mean, float(betaincc(ex.a, ex.b, p0))
 
 
