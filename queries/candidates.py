@@ -53,16 +53,24 @@ def group_support(post: pd.DataFrame, t: Thresholds, design: TwoStageDesign) -> 
 
     A group's fit uses its single-histology rows (as histology_posteriors); patients and trials
     count mixed baskets too."""
+    parts: dict[int, list[dict]] = {}
+    # plain records per group: iterating a pandas groupby deep-copied the frame's attrs per group
+    code = post.groupby(GROUP, dropna=False, sort=False).ngroup().to_numpy() if len(post) else []
+    records = post[[*GROUP, "histology", "n", "k", "trials"]].to_dict("records")
+    for g, rec in zip(code, records, strict=True):
+        parts.setdefault(int(g), []).append(rec)
     rows = []
-    for key, part in post.groupby(GROUP, dropna=False, sort=False):
-        single = part[part["histology"] != MIXED]
-        trials = {x for v in part["trials"].dropna() for x in str(v).split(";") if x}
-        row = dict(zip(GROUP, key, strict=True)) | {
-            "support_histologies": len(single), "support_patients": int(part["n"].sum()),
-            "support_trials": len(trials)}
-        if len(single):
-            pred = exnex_posterior(single["k"].to_numpy(dtype=float),
-                                   single["n"].to_numpy(dtype=float), t.p0, t.p1).predictive
+    for part in parts.values():
+        single = [r for r in part if r["histology"] != MIXED]
+        trials = {x for r in part if isinstance(r["trials"], str)
+                  for x in r["trials"].split(";") if x}
+        row = {c: part[0][c] for c in GROUP} | {
+            "support_histologies": len(single),
+            "support_patients": int(sum(r["n"] for r in part)), "support_trials": len(trials)}
+        if single:
+            pred = exnex_posterior(np.array([r["k"] for r in single], dtype=float),
+                                   np.array([r["n"] for r in single], dtype=float),
+                                   t.p0, t.p1).predictive
             win = success_probability(pred, design)
             row |= {"success_prob": win.prob, "success_low": win.low,
                     "success_high": win.high, "success_sd": win.sd}
