@@ -9,8 +9,9 @@ that is
 * ``inconclusive``: tested, but the exact 95% CI still contains both p0 and p1.
 
 A *candidate cohort* is an untested gap (never what a programme already tests), ranked by the
-borrowed posterior predictive response of the group (EX component of queries.model, in bands of
-0.1 so that the later keys can matter), the best supporting evidence tier, the number of
+posterior predictive response of a new histology of the group (queries.model: EXNEX with its
+hyperparameters integrated, EX at the prior weight, else NEX; its mean in bands of 0.1 so that
+the later keys can matter), the best supporting evidence tier, the number of
 supporting histologies, and rarity; each comes with its rationale (supporting result and
 evidence ids), the Simon optimal and minimax designs for the given p0/p1/alpha/beta and the
 DRUP-like 8 → 24 rule's operating characteristics.
@@ -42,9 +43,9 @@ from queries.hierarchy import (
     tumour_groups,
     with_treatment_groups,
 )
-from queries.model import ExFit, predictive
+from queries.model import DRUP, exnex_posterior, success_probability
 from queries.params import Thresholds
-from queries.simon import drup_rule_characteristics, simon_designs, two_stage_success
+from queries.simon import drup_rule_characteristics, simon_designs
 
 KEY = [*GROUP[:2], "histology"]
 
@@ -78,9 +79,12 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
 
     Columns: status, treatment_group, alteration_group, alteration_group_name, histology,
     histology_name, n, k, rate, low, high (for inconclusive ones), n_supporting, supporting
-    (histologies with activity), pred_response, pred_p_above_p0, evidence_tier,
-    evidence_ids, rarity, supporting_rows (result and evidence ids behind the rationale),
-    sources (curated / committee:<file> of the supporting results), planned_cohorts."""
+    (histologies with activity), pred_response and pred_p_above_p0 (mean and P(rate > p0) of the
+    new-histology predictive), drup_success_prob (P(the 8 → 24 rule succeeds) integrated over
+    that predictive) with drup_success_low/high (its value at the predictive's 10%/90% rate
+    quantiles), evidence_tier, evidence_ids, rarity, supporting_rows (result and evidence ids
+    behind the rationale), sources (curated / committee:<file> of the supporting results),
+    planned_cohorts."""
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
@@ -119,9 +123,12 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         mixed_active = [r for r in part if r["histology"] == MIXED and r["low"] > t.p0]
         if not single and not mixed_active:
             continue
-        ex_a = [r["ex_a"] for r in part if pd.notna(r["ex_a"])]
-        ex = (ExFit(float(part[0]["ex_a"]), float(part[0]["ex_b"])) if ex_a else None)
-        pred, pred_p = predictive(ex, t.p0) if ex else (np.nan, np.nan)
+        # the group's fit, as histology_posteriors made it (cached in queries.model)
+        fitted = (exnex_posterior(np.array([r["k"] for r in single], dtype=float),
+                                  np.array([r["n"] for r in single], dtype=float), t.p0, t.p1)
+                  .predictive if single else None)
+        pred, pred_p = (fitted.mean, fitted.p_above(t.p0)) if fitted else (np.nan, np.nan)
+        win = success_probability(fitted, DRUP) if fitted else None
         support_rows = sorted({x for r in [*active, *mixed_active]
                                for x in str(r["result_ids"]).split(";") if x})
         mine = cohorts_by.get((tg, ag), [])
@@ -143,6 +150,9 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                 "supporting": "; ".join(str(r["histology_name"]) for r in active) + (
                     "; mixed basket" if len(mixed_active) else ""),
                 "pred_response": pred, "pred_p_above_p0": pred_p,
+                "drup_success_prob": win.prob if win else np.nan,
+                "drup_success_low": win.low if win else np.nan,
+                "drup_success_high": win.high if win else np.nan,
                 "sources": ";".join(sorted({x for r in [*active, *mixed_active]
                                             for x in str(r["sources"]).split(";") if x}))}
         first_single: dict = {}
@@ -177,7 +187,8 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                 row["status"] = "untested"
             rows.append(row)
     cols = ["status", *GROUP, "histology", "histology_name", "n", "k", "rate", "low", "high",
-            "n_supporting", "supporting", "pred_response", "pred_p_above_p0", "evidence_tier",
+            "n_supporting", "supporting", "pred_response", "pred_p_above_p0",
+            "drup_success_prob", "drup_success_low", "drup_success_high", "evidence_tier",
             "evidence_ids", "rarity", "supporting_rows", "sources", "planned_cohorts"]
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["status", *KEY], ignore_index=True)
@@ -193,8 +204,7 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
     """Untested triples ranked for a new cohort, each with rationale and designs.
 
     Columns: rank, the gap columns (status always ``untested``), rationale (text), simon_optimal,
-    simon_minimax (r1/n1, r/n text), drup_success_prob (probability that the 8 → 24 rule
-    declares the cohort active if its true rate equals pred_response). ``attrs["header"]``
+    simon_minimax (r1/n1, r/n text). ``attrs["header"]``
     carries the designs and the 8 → 24 rule's type I error and power at p0/p1."""
     t = thresholds or Thresholds()
     g = gaps(art, as_of, endpoint, alteration_level, tumour_level, treatment_level, t,
@@ -210,13 +220,8 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
                               ascending=[False, True, False, False, True, True, True],
                               ignore_index=True).drop(columns=["_pred", "_tier"])
         out["rationale"] = [_rationale(r, t) for r in out.itertuples()]
-        pred = out["pred_response"].to_numpy(dtype=float)
-        known = ~np.isnan(pred)
-        success = np.full(len(pred), np.nan)
-        success[known] = two_stage_success(pred[known])
-        out["drup_success_prob"] = success
     else:
-        out = out.assign(rationale=[], drup_success_prob=[])
+        out = out.assign(rationale=[])
     out["simon_optimal"] = f"{designs['optimal'].r1}/{designs['optimal'].n1}, " \
                            f"{designs['optimal'].r}/{designs['optimal'].n}"
     out["simon_minimax"] = f"{designs['minimax'].r1}/{designs['minimax'].n1}, " \
