@@ -13,7 +13,7 @@ put a candidate below every uncontested one when their best tier is as good as t
 supporting tier (weaker ones are listed, not used); an approval (supporting tier A in that
 histology) is not a new cohort and goes to the bottom. ``flag`` and the rationale say which.
 
-``rank_by_success`` is a pure function over the frames of ``gaps.candidate_cohorts`` and
+``rank_by_success`` is a pure function over the frames of ``gaps.unranked_candidates`` and
 ``agnostic.histology_posteriors``, so candidate_cohorts can call it in place of its own sort.
 """
 
@@ -25,7 +25,7 @@ import pandas as pd
 from kg.artefact import Artefact
 from queries.agnostic import GROUP, histology_posteriors
 from queries.evidence import TIER_RANK, opposing_evidence
-from queries.gaps import KEY, _evidence_keys, candidate_cohorts
+from queries.gaps import KEY, _evidence_keys, unranked_candidates
 from queries.hierarchy import MIXED
 from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_probability
 from queries.params import Thresholds, check_choice
@@ -138,8 +138,8 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
     success_high (the success probability at the predictive's 10% and 90% rates), success_sd,
     evidence_against (ids), against_tier, flag; the rationale lists evidence for and against."""
     t = thresholds or Thresholds()
-    cands = candidate_cohorts(art, as_of, endpoint, alteration_level, tumour_level,
-                              treatment_level, t, include_private)
+    cands = unranked_candidates(art, as_of, endpoint, alteration_level, tumour_level,
+                                treatment_level, t, include_private)
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
     against = evidence_against(art, as_of, alteration_level, tumour_level, treatment_level)

@@ -200,8 +200,23 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
                       alteration_level: str = "codon", tumour_level: str | int = "main_type",
                       treatment_level: str = "drug_class",
                       thresholds: Thresholds | None = None,
-                      include_private: bool = True) -> pd.DataFrame:
-    """Untested triples ranked for a new cohort, each with rationale and designs.
+                      include_private: bool = True, design: str = "drup") -> pd.DataFrame:
+    """Untested triples ranked by the probability that a new cohort of ``design`` succeeds,
+    integrated over the predictive, with evidence for and against (queries.candidates)."""
+    # imported here: queries.candidates builds on this module's unranked candidates
+    from queries.candidates import ranked_candidates
+
+    return ranked_candidates(art, as_of, endpoint, alteration_level, tumour_level,
+                             treatment_level, thresholds, include_private, design)
+
+
+def unranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                        alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                        treatment_level: str = "drug_class",
+                        thresholds: Thresholds | None = None,
+                        include_private: bool = True) -> pd.DataFrame:
+    """Untested triples, each with rationale and designs, in a provisional order
+    (queries.candidates ranks them).
 
     Columns: rank, the gap columns (status always ``untested``), rationale (text), simon_optimal,
     simon_minimax (r1/n1, r/n text). ``attrs["header"]``
