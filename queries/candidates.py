@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from kg.artefact import Artefact
+from kg.schema import Label
 from queries.agnostic import GROUP, histology_posteriors
 from queries.evidence import TIER_RANK, opposing_evidence
 from queries.gaps import KEY, _evidence_keys, unranked_candidates
-from queries.hierarchy import MIXED
+from queries.hierarchy import MIXED, ancestors, descendants, hierarchy, tumour_groups
 from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_probability
 from queries.params import Thresholds, check_choice
 from queries.simon import simon_designs
@@ -95,6 +96,35 @@ def evidence_against(art: Artefact, as_of: int | None = None,
     return out
 
 
+def negative_cohorts(art: Artefact, post: pd.DataFrame, t: Thresholds,
+                     tumour_level: str | int = "main_type") -> pd.DataFrame:
+    """Per group × histology: tested histologies of the same group, at a coarser tumour type
+    than the candidate's, whose outcome is negative (exact upper bound below p1), as evidence
+    against (tier B: a clinical cohort). Columns: KEY, evidence_against (result ids),
+    against_tier."""
+    dag = hierarchy(art, Label.TUMOUR_TYPE)
+    groups = tumour_groups(art, tumour_level)
+    key_of = groups["histology"].to_dict()
+    nodes_of: dict[str, list[str]] = {}
+    for node, key in key_of.items():
+        nodes_of.setdefault(key, []).append(node)
+    negative = post[(post["histology"] != MIXED) & (post["high"] < t.p1)]
+    rows = []
+    for (tg, ag), part in negative.groupby(GROUP[:2]):
+        bad = dict(zip(part["histology"], part["result_ids"], strict=True))
+        below: set[str] = set()
+        for h in bad:  # every histology under a negative, coarser one
+            for node in nodes_of.get(h, []):
+                below |= {key_of.get(d) for d in descendants(dag, node)} - {h, None}
+        for h in below:
+            parents = {key_of.get(a) for n in nodes_of.get(h, []) for a in ancestors(dag, n)}
+            ids = sorted({x for g in parents & bad.keys() for x in str(bad[g]).split(";")})
+            if ids:
+                rows.append({GROUP[0]: tg, GROUP[1]: ag, "histology": h,
+                             "evidence_against": ";".join(ids), "against_tier": "B"})
+    return pd.DataFrame(rows, columns=[*KEY, "evidence_against", "against_tier"])
+
+
 def rank_by_success(cands: pd.DataFrame, post: pd.DataFrame, t: Thresholds,
                     design: str = "drup", against: pd.DataFrame | None = None) -> pd.DataFrame:
     """``cands`` (candidate_cohorts rows) with support, success and evidence-against columns,
@@ -142,7 +172,16 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
                                 treatment_level, t, include_private)
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
-    against = evidence_against(art, as_of, alteration_level, tumour_level, treatment_level)
+    against = pd.concat([evidence_against(art, as_of, alteration_level, tumour_level,
+                                          treatment_level),
+                         negative_cohorts(art, post, t, tumour_level)], ignore_index=True)
+    if len(against):
+        against = against.assign(_rank=against["against_tier"].map(TIER_RANK).fillna(9))
+        against = against.groupby(KEY, as_index=False).agg(
+            evidence_against=("evidence_against", lambda s: ";".join(sorted(
+                {x for v in s for x in str(v).split(";") if x}))),
+            _rank=("_rank", "min"))
+        against["against_tier"] = against.pop("_rank").map(TIER_NAME).fillna("")
     return rank_by_success(cands, post, t, design, against)
 
 

@@ -80,3 +80,21 @@ def test_bundled_candidates_are_ordered_by_success(bundled_artefact):
     assert len(known) > 0
     assert known.is_monotonic_decreasing
     assert list(out["rank"]) == list(range(1, len(out) + 1))
+
+
+def test_a_negative_cohort_in_a_coarser_histology_counts_against(bundled_artefact):
+    """data/cohorts.csv SUMMIT:neratinib-her-mutant:bladder@2018b: 0 responses in 16 patients,
+    coded BLADDER (the Bladder/Urinary Tract tissue node); its exact 95% upper bound is
+    1 - 0.025 ** (1 / 16) = 0.206, below p1 = 0.3. Bladder Cancer (BLCA's main type) lies
+    under BLADDER, so a HER2-TKI × ERBB2-mutation candidate there has that cohort against it."""
+    from queries.agnostic import histology_posteriors
+    from queries.candidates import negative_cohorts
+    from queries.params import Thresholds
+
+    neg = negative_cohorts(bundled_artefact, histology_posteriors(bundled_artefact),
+                           Thresholds())
+    hit = neg[(neg["treatment_group"] == "HER2 tyrosine kinase inhibitor")
+              & (neg["alteration_group"] == "alt:ERBB2:mutation")
+              & (neg["histology"] == "Bladder Cancer")]
+    assert list(hit["evidence_against"]) == ["result:SUMMIT:neratinib-her-mutant:bladder@2018b"]
+    assert list(hit["against_tier"]) == ["B"]
