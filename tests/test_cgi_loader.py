@@ -13,11 +13,11 @@ from kg.build import build
 from kg.errors import ValidationFailed
 from kg.schema import Rel
 from loaders import cgi
-from loaders.registry import DATA_DIR, BuildOptions, entry
 from loaders.curated import CuratedLoader
 from loaders.fetch import fetch
 from loaders.normalise.genes import gene_resolver, hgnc_file
 from loaders.oncotree import oncotree
+from loaders.registry import DATA_DIR, BuildOptions, entry
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
