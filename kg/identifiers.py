@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kg.schema import NODE_CLASSES
+
+if TYPE_CHECKING:
+    import curies
 
 BASE = "https://w3id.org/rediscover/"
 ID_BASE = BASE + "id/"

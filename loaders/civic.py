@@ -147,18 +147,13 @@ class CivicLoader:
         self.curated_drugs = curated_drugs
         self.release = release  # None: the newest release in the folder
 
-    def _assertion_release(self) -> Release | None:
-        """The newest release in the folder that has an assertion file (the 2024 snapshot has
-        evidence only; its SOURCE.md: assertions come from 2021)."""
-        dated = sorted({_DATE.match(p.name).group(1)
-                        for p in self.folder.glob("*AssertionSummaries.tsv")
-                        if _DATE.match(p.name)}, key=lambda d: datetime.strptime(d, "%d-%b-%Y"))
-        for version in reversed(dated):
-            try:
-                return find_release(self.folder, version)
-            except FileNotFoundError:
-                continue
-        return None
+    def _assertion_file(self) -> tuple[str, Path] | None:
+        """(release, path) of the newest dated assertion file in the folder: the 2024 snapshot
+        has evidence only (its SOURCE.md: assertions come from 2021)."""
+        dated = [(datetime.strptime(m.group(1), "%d-%b-%Y"), m.group(1), p)
+                 for p in self.folder.glob("*-AssertionSummaries.tsv")
+                 if (m := _DATE.match(p.name))]
+        return max(dated)[1:] if dated else None
 
     def load(self) -> LoadResult:
         rel = find_release(self.folder, self.release)
@@ -176,19 +171,20 @@ class CivicLoader:
         files.append(SourceFile(str(rel.evidence), sha256_of(rel.evidence), len(evidence.rows)))
         for r in evidence.rows:
             run.item(_common(r, rel.layout), "evidence")
-        assertions = rel if rel.assertions else self._assertion_release()
-        if assertions is not None and assertions.assertions:
-            table = read_tsv(assertions.assertions)
-            files.append(SourceFile(str(assertions.assertions), sha256_of(assertions.assertions),
-                                    len(table.rows), release=assertions.version))
-            run.version = assertions.version
+        found = (rel.version, rel.assertions) if rel.assertions else self._assertion_file()
+        if found is not None:
+            version, path = found
+            table = read_tsv(path)
+            files.append(SourceFile(str(path), sha256_of(path), len(table.rows),
+                                    release=version))
+            run.version = version
             layout = "v2" if "molecular_profile" in table.header else "v1"
             for r in table.rows:
                 run.item(_common(r, layout), "assertion")
             run.version = rel.version
-            if assertions is not rel:
+            if version != rel.version:
                 out.notes.append(f"CIViC {rel.version} has no assertion file: the "
-                                 f"{len(table.rows)} assertions come from {assertions.version}")
+                                 f"{len(table.rows)} assertions come from {version}")
         for path, what in ((rel.variants, "variant"), (rel.genes, "gene")):
             if path:  # read for provenance and counts; evidence rows carry what the graph needs
                 table = read_tsv(path)

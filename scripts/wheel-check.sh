@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 PY=${1:-${VENV:-.venv}/bin/python}
 PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")"  # absolute, symlink kept (a venv)
 started=$(date +%s.%N)
+lap() { printf '  %-34s %5.1f s\n' "$1" "$(echo "$(date +%s.%N) - $started" | bc)"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -23,6 +24,7 @@ isolation=""
 if "$PY" -c 'import setuptools, sys; sys.exit(int(setuptools.__version__.split(".")[0]) < 77)' \
    2>/dev/null; then isolation="--no-build-isolation"; fi
 "$PY" -m pip wheel -q --no-deps $isolation -w "$tmp/dist" "$tmp/src" >/dev/null
+lap "wheel built ${isolation:-(isolated)}"
 
 # 2. a fresh venv: the wheel only, dependencies borrowed from the project venv
 "$PY" -m venv --without-pip "$tmp/venv"
@@ -30,6 +32,7 @@ deps=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 site=$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$deps" > "$site/project-deps.pth"
 "$tmp/venv/bin/python" -m pip install -q --no-deps --no-index "$tmp"/dist/*.whl
+lap "fresh venv + wheel installed"
 
 # 3. outside the checkout: the package's data and launcher, a build, a query
 cd "$tmp"
@@ -45,6 +48,7 @@ EOF
 mkdir "$tmp/no-sources"
 "$tmp/venv/bin/kg" build --source-dir "$tmp/no-sources" >"$tmp/build.log" 2>&1 \
   || { cat "$tmp/build.log"; exit 1; }
+lap "kg build (bundled data)"
 rows=$("$tmp/venv/bin/kg" query cohort_outcomes --format csv | grep -vc '^#')
 [ "$rows" -gt 10 ] || { echo "wheel check: query gave $rows rows"; exit 1; }
 echo "wheel check: installed wheel built the graph and answered cohort_outcomes ($rows lines)" \

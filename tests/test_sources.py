@@ -128,10 +128,17 @@ def test_every_file_a_default_build_opens_is_in_its_manifest(default_build, shar
     for f in listed.values():
         assert f["sha256"] and f["release"] and f["licence"], f
     # what HGNC, OncoTree and DO files declare comes from their own entries, not the reader's
-    by_source = {f["source"]: f for f in listed.values()}
-    assert by_source["hgnc"]["release"] == "hgnc_complete_2024-07"
-    assert by_source["oncotree"]["licence"] == "CC BY 4.0"
-    assert by_source["civic"]["release"] == "01-Apr-2024"
+    releases: dict[str, set[str]] = {}
+    for f in listed.values():
+        releases.setdefault(f["source"], set()).add(f["release"])
+    assert releases["hgnc"] == {"hgnc_complete_2024-07"}
+    assert {f["licence"] for f in listed.values() if f["source"] == "oncotree"} == {"CC BY 4.0"}
+    # the 2024 evidence file; assertions from 2021, the newest release that has them
+    assert releases["civic"] == {"01-Apr-2024", "01-Aug-2021"}
+    # the checksum civic/SOURCE.md states for the 2024 evidence file
+    evidence = next(f for f in listed.values()
+                    if f["path"].endswith("01-Apr-2024-ClinicalEvidenceSummaries.tsv"))
+    assert evidence["sha256"] in (shared_data / "civic" / "SOURCE.md").read_text()
 
 
 # ---------------------------------------------------------------- MOAlmanac stays out
@@ -169,3 +176,26 @@ def test_asking_for_moalmanac_reads_it_and_its_crosswalk(shared_data, tmp_path):
     civic = run(entry("civic"), opts, frozenset(names))[0]
     crosswalk = [f for f in civic.source.files if f.path.endswith("therapy_crosswalk.tsv")]
     assert [(f.source, f.licence.split(" ")[0]) for f in crosswalk] == [("moalmanac", "GPL-2.0")]
+
+
+# ---------------------------------------------------------------- merged provenance
+@pytest.mark.shared_data
+def test_a_merged_node_keeps_every_source_release_in_tables_graphml_and_networkx(
+        default_build, tmp_path):
+    """HGNC:10261 (RET) is described by the curated genes, CIViC and CGI: each one's release,
+    as the manifest records it, travels with the node into every store."""
+    import networkx as nx
+
+    from kg.stores import graphml
+    from kg.stores.networkx import to_networkx
+
+    art, _ = default_build
+    release = {s["name"]: s["version"] for s in art.manifest["sources"]}
+    expected = (f"curated={release['curated']};civic=01-Apr-2024;cgi=2017-12")
+    genes = art.nodes("Gene").set_index("id")
+    assert (genes.at["HGNC:10261", "source"], genes.at["HGNC:10261", "source_version"]) == (
+        "curated;civic;cgi", expected)
+    assert to_networkx(art).nodes["HGNC:10261"]["source_version"] == expected
+    graphml.export(art, tmp_path / "g.graphml")
+    assert nx.read_graphml(tmp_path / "g.graphml").nodes["HGNC:10261"]["source_version"] == (
+        expected)

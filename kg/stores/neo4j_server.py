@@ -4,9 +4,10 @@ The Maven project (``pom.xml`` and the launcher's Java source, package data of `
 ``neo4j_launcher/``, so an installed wheel has it) depends on Neo4j's test harness (Maven Central)
 and has a tiny launcher serving Bolt on 127.0.0.1:<port>. It is compiled in a work folder:
 ``$REDISCOVER_NEO4J_HOME``, else the launcher folder itself when writable (a checkout), else
-``~/.cache/rediscover/neo4j`` (an installed package), where the sources are copied first. ``start`` copies the jars on first use
-(``mvn compile dependency:copy-dependencies``), starts the JVM in the background, waits until
-Bolt answers (a health-check loop, never a fixed sleep) and records the process in a pid file.
+``~/.cache/rediscover/neo4j`` (an installed package), where the sources are copied first.
+``start`` copies the jars on first use (``mvn compile dependency:copy-dependencies``), starts
+the JVM in the background, waits until Bolt answers (a health-check loop, never a fixed sleep)
+and records the process in a pid file.
 The server is for development: no auth, and its data lives only while it runs.
 
 Users with a real server or Aura set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD instead.
