@@ -162,6 +162,11 @@ def scaled_tables(dst: Path, factor: int = 10, src: Path = DATA_DIR, seed: int =
             "code": c.tumour(r["code"]), "name": c.label(r["name"]),
             "main_type": c.label(r["main_type"]), "tissue": c.label(r["tissue"]),
             "parent": c.tumour(r["parent"])},
+        "overlaps.csv": lambda r, c: r | {
+            "cohort_id": c.cohort(r["cohort_id"]),
+            "other_cohort_id": c.cohort(r["other_cohort_id"])},
+        "drug_classes.csv": lambda r, c: r if c.i == 1 else r | {
+            "drug": c.drug(r["drug"]), "targets": c.many(c.gene, r["targets"])},
         "arms.csv": lambda r, c: r | {
             "cohort_id": c.cohort(r["cohort_id"]), "trial_id": c.trial(r["trial_id"]),
             "drugs": c.many(c.drug, r["drugs"]),
@@ -216,6 +221,8 @@ def _redraw(row: dict, rng: np.random.Generator) -> None:
     if row["orr_pct"]:
         row["orr_pct"] = f"{100 * k_new / n:.1f}"
     row["orr_ci_low"] = row["orr_ci_high"] = ""
+    if "ci_level" in row:
+        row["ci_level"] = ""  # no published CI on a redrawn count
 
 
 def scaled_knowledgebase(results: list, factor: int, src: Path = DATA_DIR) -> list:
