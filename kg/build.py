@@ -3,6 +3,9 @@
 The artefact (Parquet tables per label and relation + ``manifest.json``) is written into a fresh
 directory under ``<root>/builds/`` and published by atomically replacing the ``<root>/current``
 symlink. A build that fails (bad input, a crash, a kill) never touches the published artefact.
+Every build folder holds a marker file (``BUILD_MARKER``) written first: pruning removes only
+folders with it, and ``current`` is replaced only when it is a link into ``builds/``, so a
+``--root`` that holds other files loses none of them.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from kg.schema import (
 )
 
 KEEP_BUILDS = 3
+#: written into every build folder before anything else: only folders holding it are pruned
+BUILD_MARKER = ".rediscover-build"
 Step = Callable[[str], None]
 
 
@@ -200,12 +205,14 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
         raise ValidationFailed(issues)
 
     step("writing tables")
+    _check_root(root)
     root.mkdir(parents=True, exist_ok=True)
     builds = root / "builds"
     builds.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     work = Path(tempfile.mkdtemp(prefix=f".{stamp}-", dir=builds))
     try:
+        (work / BUILD_MARKER).write_text("a Rediscover build (kg build may delete this folder)\n")
         node_frames = _node_tables(nodes.values())
         edge_frames = _edge_tables(edges, nodes)
         tables: dict[str, str] = {}
@@ -253,6 +260,32 @@ def _source_entry(r: LoadResult) -> dict:
     return entry
 
 
+def _check_root(root: Path) -> None:
+    """Refuse a root whose ``builds`` or ``current`` is not ours, before writing anything."""
+    issues = []
+    builds, link = root / "builds", root / CURRENT
+    if builds.exists() and not builds.is_dir():
+        issues.append(Issue(str(builds), None, None, "exists and is not a folder: kg build "
+                            "keeps its builds there; choose another --root"))
+    if (link.exists() or link.is_symlink()) and not _is_our_link(root):
+        issues.append(Issue(str(link), None, None, "exists and is not a link made by kg build; "
+                            "kg build will not replace it: move it away or choose another "
+                            "--root"))
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def _is_our_link(root: Path) -> bool:
+    """``current`` is a symlink to a build folder under ``builds/`` (one with our marker, or
+    with a manifest: builds made before the marker existed)."""
+    link = root / CURRENT
+    if not link.is_symlink():
+        return False
+    target = link.resolve()
+    return (target.parent == (root / "builds").resolve()
+            and ((target / BUILD_MARKER).exists() or (target / "manifest.json").exists()))
+
+
 def files_read(results: Iterable[LoadResult]) -> list[dict]:
     """Every file the loaders read, once, with the source it belongs to, that source's release
     and licence (a file borrowed from another source, HGNC read by CIViC, carries its own)."""
@@ -271,20 +304,21 @@ def files_read(results: Iterable[LoadResult]) -> list[dict]:
 def _publish(root: Path, build_dir: Path) -> None:
     """Atomically point ``root/current`` at ``build_dir`` (symlink swap with os.replace)."""
     link = root / CURRENT
-    tmp_link = root / f".{CURRENT}.{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
+    tmp_link = root / f".{CURRENT}.{os.getpid()}.{time.time_ns()}"  # a new name: nothing replaced
     tmp_link.symlink_to(Path("builds") / build_dir.name)
     os.replace(tmp_link, link)
 
 
 def _prune(builds: Path, keep: Path) -> None:
-    """Keep the published build and the newest few others; drop leftovers of killed builds."""
+    """Keep the published build and the newest few others; drop leftovers of killed builds.
+    Only folders that hold our marker are ever removed (never a foreign file or folder)."""
     current = keep.resolve() if keep.exists() else None
-    finished = sorted((p for p in builds.iterdir() if not p.name.startswith(".")), reverse=True)
+    ours = [p for p in builds.iterdir()
+            if p.is_dir() and not p.is_symlink() and (p / BUILD_MARKER).is_file()]
+    finished = sorted((p for p in ours if not p.name.startswith(".")), reverse=True)
     for old in finished[KEEP_BUILDS:]:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
-    for partial in builds.glob(".*"):
+    for partial in (p for p in ours if p.name.startswith(".")):
         if time.time() - partial.stat().st_mtime > 3600:
             shutil.rmtree(partial, ignore_errors=True)

@@ -138,11 +138,15 @@ class CuratedLoader:
         results = [curated]
         for table in self.cohort_tables:
             private = LoadResult(SourceInfo(
-                f"committee:{table.name}", sha256_of(table)[:12] if table.exists() else "",
+                f"committee:{table.name}", sha256_of(table)[:12] if table.is_file() else "",
                 "private (never exported without --include-private)",
                 f"committee cohort table {table.name}", private=True))
+            seen = len(issues)
             self._cohorts(table, private, ref, issues, cohorts_by_id, result_ids, private=True)
-            if table.exists():
+            if len(issues) == seen and not private.loaded["report rows"]:
+                issues.append(Issue(display_path(table), None, None, "no report rows: a "
+                                    "committee table needs at least one row under its header"))
+            if table.is_file():
                 private.source.files.append(SourceFile(display_path(table), sha256_of(table),
                                                        private.loaded["report rows"]))
             results.append(private)
@@ -297,13 +301,14 @@ class CuratedLoader:
                                      f"duplicate id '{r['result_id']}' (already loaded)"))
                 continue
             result_ids.add(r["result_id"])
-            if not self._check_refs(path, r, ref, issues):
-                continue
-            _check_counts(path, r, issues)
+            refs_ok = self._check_refs(path, r, ref, issues)
+            _check_counts(path, r, issues)  # every problem of the row, not only the first kind
             check_endpoints(path, r, columns, issues)
             if not (r["citation"] or r["source_url"] or private):  # private: the file is the source
                 issues.append(_issue(path, r, "citation", "every report needs a citation "
                                      "or a source_url"))
+            if not refs_ok:
+                continue
             c = r["cohort_id"]
             known = cohorts.get(c)
             if known is not None and known["file"] != shown:

@@ -5,7 +5,9 @@ writes a small ``fetch-manifest.json`` beside them (URL, release, time, sha256 a
 file); the loaders then read that folder exactly as they read the shared snapshots, so transform
 tests run offline. A fetch is all-or-nothing: every file is downloaded into a staging folder and
 the source folder is swapped in only when all of them arrived complete (HTTP 200, and as many
-bytes as Content-Length announced). A server error or a cut connection leaves the cache as it was.
+bytes as Content-Length announced) and pass the checks of loaders/source_checks.py (archives and
+tables whole, JSON and OBO parse, not under half the size of the copy they replace unless
+``force``). A server error, a cut connection or a bad file leaves the cache as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -113,7 +116,7 @@ def read_fetch_record(folder: Path) -> FetchRecord | None:
 # ---------------------------------------------------------------------------- fetching
 def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
           url: str | None = None, from_path: Path | None = None,
-          on_progress: Progress | None = None) -> FetchRecord:
+          on_progress: Progress | None = None, force: bool = False) -> FetchRecord:
     """Download (or copy from ``from_path``) one source into ``cache/<source>``.
 
     ``url`` overrides the official location: a URL ending in ``/`` is a base to which each file's
@@ -133,6 +136,7 @@ def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
         else:
             files = _download_all(spec, release, url, staging, on_progress, missing)
             origin = "download"
+        _validate(staging, files, cache / source, force)
         from loaders.registry import entry
 
         record = FetchRecord(source, release, datetime.now(UTC).isoformat(timespec="seconds"),
@@ -142,6 +146,26 @@ def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return record
+
+
+def _validate(staging: Path, files: list[FetchedFile], folder: Path, force: bool) -> None:
+    """Every problem of every staged file at once, each naming its file; nothing is swapped in
+    unless all pass (the size comparison with the previous copy only without ``force``)."""
+    from loaders.source_checks import check_file, smaller_than_before
+
+    problems = [(f.name, p) for f in files for p in check_file(staging / f.name)]
+    if not force:
+        try:
+            previous = read_fetch_record(folder) if folder.is_dir() else None
+        except (ValueError, TypeError):  # a damaged manifest: compare with the files instead
+            previous = None
+        old = ({f.name: f.bytes for f in previous.files} if previous else
+               {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")
+                if p.is_file() and p.name != MANIFEST} if folder.is_dir() else {})
+        problems += smaller_than_before({f.name: f.bytes for f in files}, old)
+    if problems:
+        listed = "; ".join(f"{name}: {problem}" for name, problem in problems)
+        raise FetchError(f"{listed}; the cache is unchanged")
 
 
 def _spec(source: str) -> FetchSpec:
@@ -245,7 +269,7 @@ def _unzip(archive: Path, staging: Path, url: str) -> list[FetchedFile]:
                     shutil.copyfileobj(src, dst)
                 out.append(FetchedFile(base, sha256_of(dest), dest.stat().st_size,
                                        f"{url}#{info.filename}"))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # a cut or damaged member too
         raise FetchError(f"{url} is not a valid zip archive ({exc}); the cache is unchanged") \
             from exc
     finally:
@@ -260,6 +284,8 @@ def _copy_local(spec: FetchSpec, src: Path, staging: Path) -> list[FetchedFile]:
     unpacked when the source is distributed as a zip."""
     if not src.exists():
         raise FetchError(f"--from {src}: no such file or folder")
+    if not (src.is_file() or src.is_dir()):  # /dev/zero would never end, /dev/null is empty
+        raise FetchError(f"--from {src}: not a regular file or folder")
     out: list[FetchedFile] = []
     if src.is_dir():
         for path in sorted(p for p in src.rglob("*") if p.is_file()):

@@ -275,10 +275,40 @@ def run(e: SourceEntry, opts: BuildOptions, building: frozenset[str] = frozenset
     """Run one entry's loader; files it borrowed from other sources join its manifest files."""
     if e.loader is None:
         return []
+    from kg.errors import ValidationFailed
+    from loaders.source_checks import check_read_files
+
     module, func = e.loader.split(":")
     inputs = Inputs(e, _source_dir(opts), opts.data_dir, opts.cohort_tables,
                     building or frozenset({e.name}))
-    return getattr(importlib.import_module(module), func)(inputs)
+    try:
+        results = getattr(importlib.import_module(module), func)(inputs)
+    except ValidationFailed:
+        raise
+    except Exception:  # a loader tripped on a file: name the file when the checks find it
+        check_source_folders(e, opts)
+        raise
+    issues = check_read_files([Path(f.path) for r in results for f in r.source.files])
+    if issues:
+        raise ValidationFailed(issues)
+    return results
+
+
+def check_source_folders(e: SourceEntry, opts: BuildOptions) -> None:
+    """Refuse (ValidationFailed, naming every bad file) a source whose folder, or the folder of
+    a source it requires, holds a file that is not whole: the checks of `kg fetch`
+    (loaders/source_checks.py). Run when a loader fails; after a load, ``run`` checks the files
+    the loader read (a cut table loads without an error)."""
+    from kg.errors import ValidationFailed
+    from loaders.source_checks import check_folder
+
+    if e.name == "curated":
+        return
+    root = _source_dir(opts)
+    folders = [e.folder, *(entry(r).folder for r in e.requires)]
+    issues = [i for folder in dict.fromkeys(folders) for i in check_folder(root / folder)]
+    if issues:
+        raise ValidationFailed(issues)
 
 
 def selected(opts: BuildOptions) -> list[SourceEntry]:

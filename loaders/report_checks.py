@@ -48,8 +48,10 @@ def check_endpoints(path: Path, r: Row, columns: set[str], issues: list[Issue]) 
 
 def header_of(path: Path) -> set[str]:
     """Column names of a CSV file (empty when it cannot be read; read_table reports why)."""
+    if not path.is_file():  # a folder or a device (/dev/zero never ends): read_table says so
+        return set()
     try:
         with open(path, encoding="utf-8-sig") as fh:
-            return {h.strip() for h in fh.readline().strip().split(",")}
-    except OSError:
+            return {h.strip() for h in fh.readline(1 << 20).strip().split(",")}
+    except (OSError, UnicodeDecodeError):
         return set()

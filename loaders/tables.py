@@ -8,6 +8,7 @@ duplicated key, so that a loader can report all problems at once before writing 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 from kg.errors import Issue
 
 _INT = re.compile(r"^\s*\d+\s*$")
+#: hand-written tables are small; a larger file is not one (and is not read into memory)
+MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,46 +63,89 @@ def display_path(path: Path) -> str:
 
 def read_table(path: Path, spec: TableSpec, issues: list[Issue], delimiter: str = ",") -> list[Row]:
     shown = display_path(path)
+    text = _text(path, spec, shown, issues)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _rows(_records(reader, shown, issues), spec, shown, issues)
+
+
+def _records(reader, shown: str, issues: list[Issue]):
+    """(line, cells) per record; a record the csv module cannot read (a cell over its 128 KB
+    field limit, a stray quote) becomes an issue on its line and reading goes on."""
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            issues.append(Issue(shown, reader.line_num, None, f"unreadable CSV record: {exc}"))
+            continue
+        yield reader.line_num, raw
+
+
+def _text(path: Path, spec: TableSpec, shown: str, issues: list[Issue]) -> str | None:
+    """The table's text, or None with an issue: missing, a folder or device, too large, or not
+    UTF-8 (the row of the first bad byte is named)."""
     if not path.exists():
         issues.append(Issue(shown, None, None, f"file not found (expected the {spec.name} table)"))
+        return None
+    if path.is_dir():
+        issues.append(Issue(shown, None, None, f"is a folder, not the {spec.name} table"))
+        return None
+    if not path.is_file():  # /dev/zero would never end
+        issues.append(Issue(shown, None, None, "not a regular file"))
+        return None
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        issues.append(Issue(shown, None, None, f"{path.stat().st_size:,} bytes: larger than "
+                            f"the {MAX_TABLE_BYTES:,} a hand-written table can be"))
+        return None
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        issues.append(Issue(shown, line, None, f"not UTF-8 text (byte {exc.start}: "
+                            f"{data[exc.start:exc.start + 1]!r}): save the table as UTF-8"))
+        return None
+
+
+def _rows(reader, spec: TableSpec, shown: str, issues: list[Issue]) -> list[Row]:
+    try:
+        header = [h.strip() for h in next(reader)[1]]
+    except StopIteration:
+        issues.append(Issue(shown, 1, None, "empty file: a header line is required"))
         return []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            issues.append(Issue(shown, 1, None, "empty file: a header line is required"))
-            return []
-        missing = [c.name for c in spec.columns if c.name not in header and not c.optional_column]
-        for name in missing:
-            issues.append(Issue(shown, 1, name, "required column is missing"))
-        if missing:
-            return []
-        index = {h: i for i, h in enumerate(header)}
-        rows: list[Row] = []
-        keys: dict[str, int] = {}
-        for line, raw in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in raw):
+    missing = [c.name for c in spec.columns if c.name not in header and not c.optional_column]
+    for name in missing:
+        issues.append(Issue(shown, 1, name, "required column is missing"))
+    if missing:
+        return []
+    index = {h: i for i, h in enumerate(header)}
+    rows: list[Row] = []
+    keys: dict[str, int] = {}
+    for line, raw in reader:
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(raw) > len(header):
+            issues.append(Issue(shown, line, None,
+                                f"{len(raw)} fields but the header has {len(header)}"))
+            continue
+        values: dict[str, Any] = {}
+        for col in spec.columns:
+            pos = index.get(col.name)
+            text = raw[pos].strip() if pos is not None and pos < len(raw) else ""
+            values[col.name] = _parse(text, col, shown, line, issues)
+        if spec.key:
+            k = values.get(spec.key)
+            if k in keys:
+                issues.append(Issue(shown, line, spec.key,
+                                    f"duplicate id '{k}' (first on row {keys[k]})"))
                 continue
-            if len(raw) > len(header):
-                issues.append(Issue(shown, line, None,
-                                    f"{len(raw)} fields but the header has {len(header)}"))
-                continue
-            values: dict[str, Any] = {}
-            for col in spec.columns:
-                pos = index.get(col.name)
-                text = raw[pos].strip() if pos is not None and pos < len(raw) else ""
-                values[col.name] = _parse(text, col, shown, line, issues)
-            if spec.key:
-                k = values.get(spec.key)
-                if k in keys:
-                    issues.append(Issue(shown, line, spec.key,
-                                        f"duplicate id '{k}' (first on row {keys[k]})"))
-                    continue
-                if k:
-                    keys[k] = line
-            rows.append(Row(line, values))
-        return rows
+            if k:
+                keys[k] = line
+        rows.append(Row(line, values))
+    return rows
 
 
 def _parse(text: str, col: Column, file: str, line: int, issues: list[Issue]) -> Any:

@@ -1,11 +1,18 @@
-"""Run one Cypher text read-only on LadybugDB or Neo4j, with a timeout and a row cap.
+"""Run one Cypher text read-only on LadybugDB or Neo4j, with a timeout, a row and a memory cap.
 
-Shared by ``kg cypher`` and the UI console. Read-only is enforced by the engines themselves, not
-by inspecting the text: LadybugDB is opened with ``read_only=True`` (it has no per-connection
-switch) and Neo4j runs every query in a READ-mode session inside ``execute_read``, so both refuse
-writes with their own error. Two guards sit in front: a row cap (rows are pulled lazily and the
-rest discarded) and a check on ``range()`` sizes, because LadybugDB's timeout did not stop one huge
-``UNWIND range(…)`` (it overran to 7–74 s).
+Shared by ``kg cypher`` and the UI console. Three layers, because the engines' read-only modes
+protect the graph but not the machine (LadybugDB reads and writes files and checkpoints even
+when opened read-only):
+
+* the allow-list of kg/stores/console_guard.py: one read statement, no file, extension,
+  transaction or write keyword, only read procedures after CALL;
+* the engines' own read-only modes: LadybugDB is opened with ``read_only=True`` and a capped
+  buffer pool (its query memory comes from that pool, so a runaway ``collect()`` fails with
+  "buffer pool is full" instead of taking the machine); Neo4j runs in a READ-mode session inside
+  ``execute_read`` with a transaction timeout (its memory cap is the server's
+  ``db.memory.transaction.max``, set by the harness launcher);
+* a row cap (rows are pulled lazily and the rest discarded) and a check on ``range()`` sizes,
+  because LadybugDB's timeout did not stop one huge ``UNWIND range(…)`` (it overran to 7–74 s).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -24,6 +32,9 @@ ENGINES = ("ladybug", "neo4j")
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_LIMIT = 10_000
 MAX_RANGE_ROWS = 1_000_000
+#: LadybugDB buffer pool of the console (MB; REDISCOVER_LADYBUG_BUFFER_MB overrides): the graph
+#: file and every query's working memory must fit in it
+DEFAULT_BUFFER_MB = 512
 
 
 class CypherError(RuntimeError):
@@ -133,6 +144,21 @@ def check_range_guard(query: str, params: dict, max_rows: int = MAX_RANGE_ROWS) 
                                f"console allows {max_rows:,}")
 
 
+def check_console_query(query: str, params: dict, engine: str = "guard") -> None:
+    """Everything the console checks before an engine sees the text."""
+    from kg.stores.console_guard import ConsoleRefusal, check_cypher
+
+    try:
+        check_cypher(query)
+    except ConsoleRefusal as exc:
+        raise QueryRefused(engine, f"refused: {exc}") from exc
+    check_range_guard(query, params)
+
+
+def buffer_pool_bytes() -> int:
+    return int(os.environ.get("REDISCOVER_LADYBUG_BUFFER_MB", DEFAULT_BUFFER_MB)) * 1024 * 1024
+
+
 def _prepare(query: str, params: dict | None) -> dict:
     """Only the parameters the text uses (LadybugDB rejects unknown ones); all must be given."""
     params = params or {}
@@ -176,7 +202,8 @@ class LadybugEngine:
             raise CypherError(self.name, f"no LadybugDB file at {path}: run `kg build` or "
                               "`kg export ladybug`")
         try:
-            self._db = ladybug.Database(str(path), read_only=True)
+            self._db = ladybug.Database(str(path), read_only=True,
+                                        buffer_pool_size=buffer_pool_bytes())
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise CypherError(self.name, str(exc)) from exc
@@ -184,7 +211,7 @@ class LadybugEngine:
 
     def run(self, query: str, params: dict | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
             limit: int = DEFAULT_LIMIT) -> CypherResult:
-        check_range_guard(query, params or {})
+        check_console_query(query, params or {}, self.name)
         params = _prepare(query, params)
         started = time.perf_counter()
         self._conn.set_query_timeout(int(timeout_s * 1000))
@@ -216,7 +243,9 @@ class Neo4jEngine:
         from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
         self.database = database
-        self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        # no retries: a query stopped by the memory cap would otherwise run again for 30 s
+        self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
+                                            max_transaction_retry_time=0)
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, Neo4jError, OSError) as exc:
@@ -228,7 +257,7 @@ class Neo4jEngine:
         from neo4j import READ_ACCESS, unit_of_work
         from neo4j.exceptions import DriverError, Neo4jError
 
-        check_range_guard(query, params or {})
+        check_console_query(query, params or {}, self.name)
         params = _prepare(query, params)
         started = time.perf_counter()
 

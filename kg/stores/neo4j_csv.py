@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from kg.artefact import Artefact
+from kg.csv_safe import frame_to_csv
 from kg.schema import BOOL, FLOAT, INT, NODE_CLASSES, PROVENANCE, REL_CLASSES, STR
 from kg.stores.selection import graph_tables
 
@@ -26,6 +27,11 @@ NEO4J_TYPES = {STR: "string", INT: "int", FLOAT: "double", BOOL: "boolean"}
 NODES_DIR, RELS_DIR = "nodes", "relationships"
 #: Written into every export folder: only a folder holding it may be replaced by a new export.
 MARKER = ".rediscover-neo4j-csv"
+#: ids, labels and types are read by neo4j-admin, never by a spreadsheet user as text: left as
+#: they are (ids are CURIEs and never start with a formula character anyway); every other text
+#: cell is neutralised (kg/csv_safe.py), so a property that starts with = + - @ carries a leading
+#: quote in a database imported from these files (`kg neo4j load` keeps values exact)
+KEY_COLUMNS = ("id:ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE")
 
 
 class NotAnExportFolder(FileExistsError):
@@ -87,14 +93,14 @@ def export(art: Artefact, out_dir: Path, include_private: bool = False) -> dict[
             if df.empty:
                 continue
             name = f"{NODES_DIR}/{label}.csv"
-            node_frame(label, df).to_csv(work / name, index=False)
+            frame_to_csv(node_frame(label, df), work / name, skip=KEY_COLUMNS)
             node_files.append(name)
             rows[name] = len(df)
         for rel, df in tables.edges.items():
             if df.empty:
                 continue
             name = f"{RELS_DIR}/{rel}.csv"
-            rel_frame(rel, df).to_csv(work / name, index=False)
+            frame_to_csv(rel_frame(rel, df), work / name, skip=KEY_COLUMNS)
             rel_files.append(name)
             rows[name] = len(df)
         script = work / "import.sh"

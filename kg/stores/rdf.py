@@ -399,7 +399,19 @@ def parse(path: Path, fmt: str | None = None, store: str = OXIGRAPH) -> Graph:
 
 # ---------------------------------------------------------------- SPARQL
 def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
-    """A read-only Oxigraph store of the artefact kept next to it (built on first use).
+    """A read-only Oxigraph store of the artefact (see ``cached_store``); an in-memory graph
+    when the build folder cannot be written."""
+    import pyoxigraph
+
+    path = cached_store(art, include_private)
+    if path is None:
+        return to_graph(art, include_private)
+    return wrap(pyoxigraph.Store.read_only(str(path)))
+
+
+def cached_store(art: Artefact, include_private: bool = False) -> Path | None:
+    """The folder of a read-only Oxigraph store kept next to the artefact (built on first use),
+    or None when the build folder cannot be written.
 
     The artefact directory never changes once published, so the cache never goes stale; it is
     built in a temporary directory and renamed into place, so concurrent users see it whole.
@@ -412,8 +424,8 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
         try:
             cache_dir.parent.mkdir(exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{cache_dir.name}.", dir=cache_dir.parent))
-        except OSError:  # a build we may not write into: query an in-memory graph instead
-            return to_graph(art, include_private)
+        except OSError:
+            return None
         try:
             ox_store = pyoxigraph.Store(str(tmp / "store"))
             fill_oxigraph(ox_store, artefact_triples(art, include_private))
@@ -423,7 +435,7 @@ def cached_graph(art: Artefact, include_private: bool = False) -> Graph:
                 os.rename(tmp / "store", cache_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return wrap(pyoxigraph.Store.read_only(str(cache_dir)))
+    return cache_dir
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -3,7 +3,9 @@
 A trial committee's own cohorts (``private=True`` on Cohort and Result nodes) stay local: every
 export leaves them out, with every edge touching them, unless the user asks for them. So do
 records that only a private source brought (a regimen that only a committee table names, and an
-edge only it stamped): their existence alone would tell what the committee tests. Stores call
+edge only it stamped): their existence alone would tell what the committee tests. A record that a
+public source brought too is kept, but its provenance loses the private source's name and version
+(``curated;committee:x.csv`` → ``curated``), or the name would tell the same. Stores call
 ``graph_tables`` so that the rule and the expected counts live in one place.
 """
 
@@ -68,6 +70,7 @@ def graph_tables(art: Artefact, include_private: bool = False) -> GraphTables:
     manifest = art.counts()
     hidden = set() if include_private else private_ids(art)
     secret = set() if include_private else private_sources(art)
+    versions = {s["name"]: s.get("version") or "" for s in art.manifest.get("sources", [])}
     nodes: dict[Label, pd.DataFrame] = {}
     edges: dict[Rel, pd.DataFrame] = {}
     left_out: dict[str, int] = {}
@@ -75,7 +78,7 @@ def graph_tables(art: Artefact, include_private: bool = False) -> GraphTables:
         df = art.nodes(label)
         _check(len(df), manifest["nodes"].get(str(label), 0), str(label))
         keep = ~df["id"].isin(hidden)
-        nodes[label] = df[keep].reset_index(drop=True)
+        nodes[label] = public_provenance(df[keep].reset_index(drop=True), secret, versions)
         if (~keep).any():
             left_out[str(label)] = int((~keep).sum())
     for rel in REL_CLASSES:
@@ -83,10 +86,39 @@ def graph_tables(art: Artefact, include_private: bool = False) -> GraphTables:
         _check(len(df), manifest["edges"].get(str(rel), 0), str(rel))
         keep = ~(df["src"].isin(hidden) | df["dst"].isin(hidden)
                  | only_private(df["source"], secret))
-        edges[rel] = df[keep].reset_index(drop=True)
+        edges[rel] = public_provenance(df[keep].reset_index(drop=True), secret, versions)
         if (~keep).any():
             left_out[str(rel)] = int((~keep).sum())
     return GraphTables(nodes, edges, left_out)
+
+
+def public_provenance(df: pd.DataFrame, secret: set[str],
+                      versions: dict[str, str]) -> pd.DataFrame:
+    """``source`` and ``source_version`` without the private sources' names and versions.
+
+    ``source`` is a ``;``-joined list; ``source_version`` is either a list aligned with it (one
+    version per source, filtered alike) or the first source's version, which is replaced by the
+    manifest's version of the new first source when the first source was private."""
+    if not secret or df.empty:
+        return df
+    touched = df["source"].fillna("").map(lambda s: any(x in secret for x in s.split(";")))
+    if not touched.any():
+        return df
+    df = df.copy()
+    for i in df.index[touched.to_numpy()]:
+        names = str(df.at[i, "source"]).split(";")
+        raw = df.at[i, "source_version"]
+        given = [] if pd.isna(raw) else str(raw).split(";")
+        public = [n for n in names if n not in secret]
+        if len(given) == len(names) and len(names) > 1:
+            kept = [v for n, v in zip(names, given, strict=True) if n not in secret]
+        elif names[0] in secret:
+            kept = [versions.get(public[0], "")]
+        else:
+            kept = given
+        df.at[i, "source"] = ";".join(public)
+        df.at[i, "source_version"] = ";".join(kept) or None
+    return df
 
 
 def _check(found: int, declared: int, name: str) -> None:

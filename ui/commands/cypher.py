@@ -7,7 +7,6 @@ else as text). Writes are refused by the engines (read-only database / read tran
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -123,10 +122,11 @@ def _emit(result, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(result.records(), default=str, indent=2) + "\n")
     elif fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(result.columns)
-        for row in result.rows:
-            w.writerow(["" if v is None else _cell(v) for v in row])
+        from kg.csv_safe import rows_to_csv
+
+        # numbers stay numbers (a negative number is no formula); text is neutralised
+        rows_to_csv(result.columns, (["" if v is None else _cell(v) if isinstance(v, dict | list)
+                                      else v for v in row] for row in result.rows), sys.stdout)
     else:
         t = Table(caption=f"{len(result.rows)} rows from {result.engine} in "
                   f"{result.seconds * 1000:.0f} ms")

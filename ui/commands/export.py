@@ -35,6 +35,21 @@ def _open(root: Path | None):
     return open_artefact(root)
 
 
+def _file_out(out: Path) -> Path:
+    """An --out that must be a file: refuse a folder, a device or a missing parent folder in one
+    line instead of a traceback half-way through writing."""
+    if out.is_dir():
+        err.print(f"[red]--out {out} is a folder: give a file name.[/red]")
+        raise typer.Exit(2)
+    if out.exists() and not out.is_file():
+        err.print(f"[red]--out {out} is not a regular file.[/red]")
+        raise typer.Exit(2)
+    if not out.resolve().parent.is_dir():
+        err.print(f"[red]--out {out}: the folder {out.resolve().parent} does not exist.[/red]")
+        raise typer.Exit(2)
+    return out
+
+
 def _done(what: str, path: Path, started: float, include_private: bool) -> None:
     note = " [yellow](includes PRIVATE records)[/yellow]" if include_private else ""
     console.print(f"Wrote {what} to {path} in {time.perf_counter() - started:.1f} s{note}")
@@ -55,7 +70,7 @@ def export_rdf(
         err.print(f"[red]Unknown --format {fmt!r}: choose one of {', '.join(rdf.FORMATS)}.[/red]")
         raise typer.Exit(2)
     art = _open(root)
-    path = out or Path(f"rediscover{rdf.FORMATS[fmt][2]}")
+    path = _file_out(out or Path(f"rediscover{rdf.FORMATS[fmt][2]}"))
     started = time.perf_counter()
     n = rdf.export(art, path, fmt, include_private)
     _done(f"{n} triples ({fmt})", path, started, include_private)
@@ -70,6 +85,7 @@ def export_graphml(
     """GraphML for Cytoscape or Gephi (node attribute `label`, edge attribute `rel`)."""
     from kg.stores import graphml
 
+    _file_out(out)
     art = _open(root)
     started = time.perf_counter()
     nodes, edges = graphml.export(art, out, include_private)
@@ -90,6 +106,9 @@ def export_csv(
 
     if not neo4j_admin:
         err.print("[red]Only the neo4j-admin layout is available; drop --plain.[/red]")
+        raise typer.Exit(2)
+    if out.exists() and not out.is_dir():
+        err.print(f"[red]--out {out} is a file: the CSV export writes a folder.[/red]")
         raise typer.Exit(2)
     art = _open(root)
     started = time.perf_counter()
@@ -114,6 +133,8 @@ def export_ladybug_cmd(
     """An embedded LadybugDB (Cypher) file; built beside the target and swapped in atomically."""
     from kg.stores.ladybug import export_ladybug
 
+    if out is not None:
+        _file_out(out)
     art = _open(root)
     started = time.perf_counter()
     include = include_private or out is None

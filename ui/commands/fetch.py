@@ -41,6 +41,8 @@ def fetch_command(
     release: str | None = typer.Option(None, "--release", help="Release to take (default: "
                                        "the source's current one, see --list)."),
     show_list: bool = typer.Option(False, "--list", help="List fetchable sources and exit."),
+    force: bool = typer.Option(False, "--force", help="Take files even when they are less than "
+                               "half the size of the copy they replace."),
 ) -> None:
     """Download a source's release (with checksums) into the cache; the cache is left as it
     was when a download fails."""
@@ -69,7 +71,7 @@ def fetch_command(
 
             try:
                 record = fetch(name, target, release=release, url=url, from_path=from_path,
-                               on_progress=on_progress)
+                               on_progress=on_progress, force=force)
             except FetchError as exc:
                 progress.stop()
                 err.print(f"[red]{name}: {exc}[/red]")

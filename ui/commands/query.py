@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kg.csv_safe import frame_to_csv
 from queries.params import QueryParameterError, Thresholds, check_choice
 
 query_app = typer.Typer(help="Analyses: tumour-agnostic signals, histology dependence, gaps, "
@@ -93,7 +94,7 @@ def emit(df: pd.DataFrame, fmt: str, limit: int = 200, title: str = "") -> None:
         buf = io.StringIO()
         for k, v in header.items():
             buf.write(f"# {k}: {v}\n")
-        df.to_csv(buf, index=False)
+        frame_to_csv(df, buf)
         typer.echo(buf.getvalue(), nl=False)
         return
     for k, v in header.items():

@@ -40,7 +40,9 @@ def sparql_command(
     include_private: bool = typer.Option(False, "--include-private", help="Query a graph that "
                                          "includes committee cohorts marked private."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
-    limit: int = typer.Option(500, "--limit", help="Rows shown in table format."),
+    limit: int = typer.Option(1000, "--limit", min=1, help="Row cap."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is "
+                                  "stopped."),
     show_list: bool = typer.Option(False, "--list", help="List the named queries and exit."),
     root: Path | None = typer.Option(None, "--root", help="Build directory."),
 ) -> None:
@@ -65,26 +67,40 @@ def sparql_command(
     except ValueError as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
-    if file is not None:
-        if not file.exists():
-            err.print(f"[red]No such file: {file}[/red]")
-            raise typer.Exit(2)
-        graph = rdf.parse(file)
-    else:
-        from ui.cli import open_artefact
+    from kg.stores import sparql_console as console_run
 
-        graph = rdf.cached_graph(open_artefact(root), include_private)
     try:
-        df = rdf.select(graph, text, params)
-    except Exception as exc:  # parser and engine errors come in several types
-        err.print(f"[red]SPARQL error: {exc}[/red]")
+        text = rdf.with_params(text, params)
+        if file is not None:
+            if not file.is_file():
+                err.print(f"[red]No such file: {file}[/red]")
+                raise typer.Exit(2)
+            by_suffix = {suffix: name for name, (_, _, suffix) in rdf.FORMATS.items()}
+            target = console_run.Target(file=file, file_format=by_suffix.get(file.suffix))
+        else:
+            from ui.cli import open_artefact
+
+            art = open_artefact(root)
+            store = rdf.cached_store(art, include_private)
+            if store is None:
+                err.print(f"[red]Cannot write the SPARQL store into {art.path}: query an "
+                          "export with --file.[/red]")
+                raise typer.Exit(2)
+            target = console_run.Target(store=store)
+        result = console_run.run(target, text, rdf.prefixes(), timeout_s=timeout, limit=limit)
+    except (ValueError, console_run.SparqlRefused) as exc:
+        err.print(f"[red]SPARQL refused or failed: {exc}[/red]")
         raise typer.Exit(1) from exc
-    _print(df, fmt, limit)
+    _print(result.frame, fmt, limit)
+    if result.truncated:
+        err.print(f"[yellow]Stopped at --limit {limit} rows; more rows exist.[/yellow]")
 
 
 def _print(df: pd.DataFrame, fmt: str, limit: int) -> None:
     if fmt == "csv":
-        print(df.to_csv(index=False), end="")
+        from kg.csv_safe import frame_to_csv
+
+        print(frame_to_csv(df), end="")
     elif fmt == "json":
         print(json.dumps(df.astype(object).where(df.notna(), None).to_dict("records"),
                          default=str, indent=1))

@@ -16,15 +16,32 @@ import typer
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
+#: host names the browser may use for the app (DNS rebinding: a page on evil.example that
+#: re-points its name at 127.0.0.1 sends Host: evil.example, which is refused)
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def allowed_hosts() -> list[str]:
+    """Loopback names, plus REDISCOVER_UI_ALLOWED_HOSTS (comma-separated) for a reverse proxy's
+    public name."""
+    extra = os.environ.get("REDISCOVER_UI_ALLOWED_HOSTS", "")
+    return [*LOCAL_HOSTS, *(h.strip() for h in extra.split(",") if h.strip())]
+
+
 def streamlit_command(port: int) -> list[str]:
     """The command line that serves ui/app.py; loopback only, no usage statistics.
 
     Always headless: otherwise Streamlit's first run stops at an e-mail prompt on the terminal
     (and waits forever under `make run` without a terminal). `kg ui` opens the browser itself.
+    XSRF protection and CORS are on (Streamlit's defaults, stated so no config file turns them
+    off), and the app's WebSocket accepts only the Host names of ``allowed_hosts`` and
+    same-origin pages (``server.allowedHosts``, checked by Streamlit on every connection).
     """
+    hosts = [arg for h in allowed_hosts() for arg in ("--server.allowedHosts", h)]
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.enableXsrfProtection", "true", "--server.enableCORS", "true", *hosts]
 
 
 def open_when_ready(url: str, timeout_s: float = 60.0) -> None:

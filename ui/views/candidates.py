@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kg.csv_safe import csv_bytes
 from kg.schema import Label
 from ui import data
 
@@ -43,7 +44,7 @@ st.markdown(f"**{len(rows)} candidate(s)** of {len(ranked)}")
 st.dataframe(rows, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="percent")
                             for c in ("pred_response", "pred_p_above_p0", "drup_success_prob")})
-st.download_button("Download CSV", rows.to_csv(index=False).encode(),
+st.download_button("Download CSV", csv_bytes(rows),
                    "rediscover_candidate_cohorts.csv", "text/csv", key="cand_download")
 
 st.subheader("Rationale rows")
@@ -66,7 +67,7 @@ else:
         "nct_link": st.column_config.LinkColumn("registry"),
         "record_link": st.column_config.LinkColumn("record / source"),
         "orr": st.column_config.NumberColumn("ORR", format="percent")})
-    st.download_button("Download these rows (CSV)", support.to_csv(index=False).encode(),
+    st.download_button("Download these rows (CSV)", csv_bytes(support),
                        "rediscover_candidate_rationale.csv", "text/csv",
                        key="cand_rationale_download")
 
@@ -110,5 +111,5 @@ if treatment and alteration and tumour:
                      hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="percent")
                                     for c in ("rate", "low", "high")})
-        st.download_button("Download pooled rows (CSV)", pool.to_csv(index=False).encode(),
+        st.download_button("Download pooled rows (CSV)", csv_bytes(pool),
                            "rediscover_pooled.csv", "text/csv", key="pool_download")

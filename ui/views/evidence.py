@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kg.csv_safe import csv_bytes
 from kg.schema import Label
 from ui import data
 
@@ -74,7 +75,7 @@ st.dataframe(
 )
 st.caption("Every cohort figure is traceable: the result id, the curated file and its line "
            "number are in the last columns. Confidence intervals are exact (Clopper–Pearson).")
-st.download_button("Download CSV", shown.to_csv(index=False).encode(), "rediscover_evidence.csv",
+st.download_button("Download CSV", csv_bytes(shown), "rediscover_evidence.csv",
                    "text/csv", key="ev_download")
 
 st.subheader("Row details")

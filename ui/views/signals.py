@@ -9,6 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from kg.csv_safe import csv_bytes
 from queries.agnostic import LABEL_ORDER
 from ui import data
 
@@ -38,7 +39,7 @@ st.dataframe(
     shown, hide_index=True, width="stretch",
     column_config={c: st.column_config.NumberColumn(format="percent")
                    for c in ("pooled_rate", "pooled_low", "pooled_high")})
-st.download_button("Download CSV", shown.to_csv(index=False).encode(),
+st.download_button("Download CSV", csv_bytes(shown),
                    "rediscover_tumour_agnostic.csv", "text/csv", key="sig_download")
 
 # ---------------------------------------------------------------- forest plot

@@ -2,6 +2,7 @@ package org.rediscover.neo4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -22,6 +23,11 @@ import org.neo4j.io.ByteUnit;
  * runs until killed; a shutdown hook closes the database cleanly on SIGTERM.
  * Any Neo4j setting can be given as a system property {@code -Dneo4j.conf.<setting>=<value>}
  * (for example {@code -Dneo4j.conf.db.tx_log.rotation.retention_policy=1 files}).
+ *
+ * The analyst console sends user-written Cypher here, so the server is locked down for it:
+ * LOAD CSV may not read file URLs and its import root is an empty folder, only the built-in
+ * db.* and dbms.* procedures are loaded, and one transaction may hold at most
+ * {@code rediscover.tx.memory.mb} MB (default 1024) of memory, so no query can take the heap.
  */
 public final class Launcher {
     private Launcher() {}
@@ -30,18 +36,31 @@ public final class Launcher {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 7687;
         // The harness is tuned for tiny test databases; bulk loads need a real page cache.
         long pageCacheMb = Long.parseLong(System.getProperty("rediscover.pagecache.mb", "512"));
+        long txMemoryMb = Long.parseLong(System.getProperty("rediscover.tx.memory.mb", "1024"));
         Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("rediscover-neo4j");
         Files.createDirectories(work);
         Neo4jBuilder builder = Neo4jBuilders.newInProcessBuilder(work)
                 .withDisabledServer()
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb));
+                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                .withConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .withConfig(GraphDatabaseSettings.load_csv_file_url_root, emptyImportRoot(work))
+                .withConfig(GraphDatabaseSettings.procedure_allowlist, List.of("db.*", "dbms.*"))
+                .withConfig(GraphDatabaseSettings.memory_transaction_max_size,
+                        ByteUnit.mebiBytes(txMemoryMb));
         Neo4j neo4j = withSystemPropertySettings(builder).build();
         Runtime.getRuntime().addShutdownHook(new Thread(neo4j::close));
         System.out.println("BOLT bolt://127.0.0.1:" + port);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /** An empty folder as LOAD CSV's root: even a relative URL reaches no file. */
+    private static Path emptyImportRoot(Path work) throws java.io.IOException {
+        Path root = work.resolve("import-empty");
+        Files.createDirectories(root);
+        return root;
     }
 
     /** Applies every {@code neo4j.conf.<name>} system property as the Neo4j setting {@code name}. */
