@@ -203,7 +203,9 @@ def _register_subcommands() -> None:
     import ui.commands as pkg
 
     for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        importlib.import_module(f"ui.commands.{mod.name}").register(app)
+        register = getattr(importlib.import_module(f"ui.commands.{mod.name}"), "register", None)
+        if register is not None:  # helpers (output, filters) register nothing
+            register(app)
 
 
 _register_subcommands()
