@@ -179,9 +179,8 @@ def filter_rows(art: Artefact, df: pd.DataFrame, sel: Selection) -> pd.DataFrame
                 work[col] = work["cohort"].map(c[col])
     keep = pd.Series(True, index=work.index)
     alt_col = next((c for c in ("alteration", "alteration_group") if c in work.columns), None)
-    if sel.alterations or sel.genes:
-        if alt_col is None:
-            raise QueryParameterError("this output has no alteration to filter on")
+    if (sel.alterations or sel.genes) and alt_col is None:
+        raise QueryParameterError("this output has no alteration to filter on")
     if sel.alterations:
         work["alteration_match"] = alteration_match(art, work[alt_col], sel.alterations,
                                                     sel.broader)

@@ -120,7 +120,11 @@ SHORT = {"treatment_group": "treatment", "alteration_group_name": "alteration",
          "evidence_tier": "tier", "n_supporting": "support", "simon_optimal": "Simon optimal",
          "strongest_histology": "strongest", "weakest_histology": "weakest",
          "median_pfs_months": "mPFS", "alteration_match": "match", "tumour_match": "tumour",
-         "trial_name": "trial", "p_above_p1": "P(>p1)", "post_mean": "posterior"}
+         "trial_name": "trial", "p_above_p1": "P(>p1)", "post_mean": "posterior",
+         "cohorts_here": "cohorts here", "exact_here": "exact match",
+         "cohorts_broader_or_basket": "broader/ basket", "cohorts_elsewhere": "other histol.",
+         "open_or_planned_arms": "open arms", "kb_for": "KB for", "kb_against": "KB against",
+         "candidate_rank": "cand. rank", "histology_match": "histology"}
 
 
 #: Shorter table text for long repeated values.
@@ -163,12 +167,13 @@ def frame_table(df: pd.DataFrame, title: str, limit: int = 50) -> Table:
     view = compact(df.head(limit))
     t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     for col in view.columns:
-        # Wide enough for the column's longest word (up to 14), so cells wrap between words.
+        # Wide enough for the column's longest word (up to 10), so cells mostly wrap between
+        # words; the rest of the width is shared by rich.
         longest = max([len(w) for v in view[col] for w in str(v).split()] or [0])
         heading = max(len(w) for w in str(col).split())
-        t.add_column(str(col), overflow="fold",
-                     justify="right" if col in view.attrs["right"] else "left",
-                     min_width=max(heading, min(longest, 14)))
+        numeric = col in view.attrs["right"] or col == "k/n"
+        t.add_column(str(col), overflow="fold", justify="right" if numeric else "left",
+                     min_width=max(heading, min(longest, 10)), ratio=None if numeric else 1)
     for row in view.itertuples(index=False):
         t.add_row(*[str(v) for v in row])
     if len(df) > limit:

@@ -19,8 +19,16 @@ from queries.analyses import ANALYSES, PARAMS, Analysis
 from queries.params import QueryParameterError, Thresholds, check_choice
 from queries.selection import filter_rows
 from ui.commands import filters
-from ui.commands.output import ALL_COLUMNS, COLUMNS, FORMAT, FORMATS, LIMIT, choose_columns, \
-    emit, fail
+from ui.commands.output import (
+    ALL_COLUMNS,
+    COLUMNS,
+    FORMAT,
+    FORMATS,
+    LIMIT,
+    choose_columns,
+    emit,
+    fail,
+)
 
 query_app = typer.Typer(help="Analyses: tumour-agnostic signals, histology dependence, gaps, "
                              "candidate cohorts, durability, pooling.", no_args_is_help=True)
