@@ -100,7 +100,8 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in (
              ("trial_name", "arm", "alteration_name", "tumour_type_name", "n_response",
               "n_evaluable", "orr", "orr_low", "orr_high")),
     Analysis("group_outcomes", "queries.outcomes.group_outcomes", "Group outcomes",
-             "ORR/CBR rolled up per treatment × alteration level × OncoTree level",
+             "ORR/CBR rolled up per treatment × alteration level × OncoTree level (was "
+             "`cohort_outcomes --rollup`)",
              ("alteration_level", "tumour_level", "treatment_level"),
              ("treatment_group", "alteration_group_name", "histology_name", "orr_k", "orr_n",
               "orr", "orr_low", "orr_high")),
@@ -113,7 +114,8 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in (
               "k", "n", "pooled_rate", "pooled_low", "pooled_high", "het_exact_p")),
     Analysis("histology_posteriors", "queries.agnostic.histology_posteriors",
              "Per group and histology: counts, exact CI and the EXNEX-like posterior",
-             "per group and histology: counts, CI, hierarchical-model posterior", MODEL_PARAMS,
+             "per group and histology: counts, exact CI, hierarchical-model (EXNEX-like) posterior",
+             MODEL_PARAMS,
              ("treatment_group", "alteration_group_name", "histology_name", "k", "n", "rate",
               "low", "high", "post_mean", "p_above_p1")),
     Analysis("histology_dependence", "queries.agnostic.histology_dependence",
@@ -156,14 +158,38 @@ def default_columns(name: str) -> tuple[str, ...]:
     return EXTRA_COLUMNS.get(name, ())
 
 
+#: Commands with their own options (ui/commands/query.py), listed after the registry's rows.
+OTHER_COMMANDS = (
+    ("pooled", "every contributing cohort from every trial with counts and source, pooled exact "
+     "CI, between-trial heterogeneity, patients still needed under 8 → 24",
+     "`--drug`/`--regimen`/`--drug-class`, `--alteration`, `--tumour-type TISSUE` (every "
+     "tumour type), `--endpoint response`"),
+    ("simon", "Simon two-stage designs and the 8 → 24 rule's operating characteristics",
+     "`--p0 0.1`, `--p1 0.3`, `--alpha 0.05`, `--beta 0.2`"),
+)
+README_START, README_END = "<!-- analyses:start -->", "<!-- analyses:end -->"
+
+
 def readme_table() -> str:
-    """The README's table of analyses and their options with defaults."""
+    """The README's table of analyses and their options with defaults (between the markers
+    README_START and README_END; regenerate with ``python -m queries.analyses``)."""
     lines = ["| analysis | what it answers | options (default) |", "|---|---|---|"]
     for a in ANALYSES.values():
         opts = ", ".join(f"`{PARAMS[p].option} {PARAMS[p].default}`" for p in a.params) or "–"
         lines.append(f"| `{a.name}` | {a.summary} | {opts} |")
+    lines += [f"| `{name}` | {summary} | {opts} |" for name, summary, opts in OTHER_COMMANDS]
     return "\n".join(lines)
 
 
+def update_readme(path: str = "README.md") -> None:
+    """Rewrite the table between the README's markers."""
+    from pathlib import Path
+
+    text = Path(path).read_text()
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    Path(path).write_text(f"{head}{README_START}\n{readme_table()}\n{README_END}{tail}")
+
+
 if __name__ == "__main__":
-    print(readme_table())
+    update_readme()

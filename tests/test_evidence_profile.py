@@ -150,3 +150,15 @@ def test_readme_table_lists_every_analysis_with_defaults():
     for name in ANALYSES:
         assert f"`{name}`" in table
     assert "`--alteration-level codon`" in table and "`--p0 0.1`" in table
+
+
+def test_readme_table_is_the_registry():
+    """The README's analysis table is generated (python -m queries.analyses): a default changed
+    in the registry without regenerating the README fails here."""
+    from pathlib import Path
+
+    from queries.analyses import README_END, README_START
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = text.split(README_START, 1)[1].split(README_END, 1)[0].strip()
+    assert table == readme_table()

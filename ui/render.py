@@ -25,6 +25,11 @@ def plot_text(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).map(html.escape)
 
 
+def _label(values: pd.Series) -> pd.Series:
+    """Escaped plot labels; a newline in the data's label becomes a line break."""
+    return plot_text(values).str.replace("\n", "<br>", regex=False)
+
+
 def forest_figure(rates: pd.DataFrame, x_title: str = "objective response rate"):
     """One forest plot: a row per cohort (``cohort_label``), its rate and exact CI, coloured by
     trial. Needs columns orr, ci_low, ci_high, cohort_label, trial_name, result, n_response,
@@ -36,7 +41,7 @@ def forest_figure(rates: pd.DataFrame, x_title: str = "objective response rate")
         hover = part[["result", "n_response", "n_evaluable", "origin", "source_file",
                       "source_row"]].astype(str).apply(plot_text).to_numpy()
         traces.append(go.Scatter(
-            x=part["orr"], y=plot_text(part["cohort_label"]), mode="markers",
+            x=part["orr"], y=_label(part["cohort_label"]), mode="markers",
             name=html.escape(str(trial)), customdata=hover,
             error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["orr"],
                      "arrayminus": part["orr"] - part["ci_low"]},
@@ -46,8 +51,8 @@ def forest_figure(rates: pd.DataFrame, x_title: str = "objective response rate")
     fig = go.Figure(data=traces)
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=x_title)
     fig.update_yaxes(categoryorder="array", automargin=True,
-                     categoryarray=list(plot_text(rates["cohort_label"]))[::-1])
-    fig.update_layout(height=max(260, 26 * len(rates) + 140), legend_title_text="trial",
+                     categoryarray=list(_label(rates["cohort_label"]))[::-1])
+    fig.update_layout(height=max(260, 40 * len(rates) + 140), legend_title_text="trial",
                       legend={"orientation": "h", "y": -0.15, "x": 0},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig

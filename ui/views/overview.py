@@ -61,9 +61,10 @@ def response_rates(key: state.Key, as_of_year: int | None) -> pd.DataFrame:
     df["orr"] = df["n_response"].astype(float) / df["n_evaluable"].astype(float)
     df["ci_low"], df["ci_high"] = clopper_pearson_many(df["n_response"], df["n_evaluable"])
     private = df["private"].fillna(False).astype(bool)
+    # Two lines per cohort (render.forest_figure breaks at "\n"), so the plot keeps its width.
     df["cohort_label"] = (private.map({True: "[private committee] ", False: ""})
                           + df["regimen_name"].fillna("?") + " · "
-                          + df["alteration_name"].fillna("?") + " · "
+                          + df["alteration_name"].fillna("?") + "\n"
                           + df["tumour_type_name"].fillna("?") + " · " + df["arm"].fillna(""))
     df["origin"] = [private_label(s, p) for s, p in
                     zip(df["result_source"], df["private"], strict=True)]
