@@ -53,6 +53,7 @@ def forest_figure(rates: pd.DataFrame, x_title: str = "objective response rate")
     fig.update_yaxes(categoryorder="array", automargin=True,
                      categoryarray=list(_label(rates["cohort_label"]))[::-1])
     fig.update_layout(height=max(260, 40 * len(rates) + 140), legend_title_text="trial",
+                      showlegend=True,  # also for one trial: the legend names it
                       legend={"orientation": "h", "y": -0.15, "x": 0},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig
