@@ -10,6 +10,7 @@ One rule for every caller (``kg evidence``, ``kg query … --gene``, ``kg profil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -20,6 +21,8 @@ from queries.cohorts import cohort_frame
 from queries.hierarchy import ancestors, parents_of, tumour_groups
 from queries.params import QueryParameterError
 
+#: The counts an analysis appends to a histology's name ("Colorectal Cancer 2/10 post=0.28").
+_COUNTS = re.compile(r"\s+\d+/\d+(\s+post=\S+)?$")
 EXACT, BROADER, NARROWER, SUBTYPE = "exact", "broader alteration", "narrower alteration", \
     "sub-type"
 
@@ -229,7 +232,7 @@ def _tumour_keep(art: Artefact, work: pd.DataFrame, sel: Selection, header: dict
         return work["histology"].isin(keys)
     if "histologies" in work.columns:  # one row per group: tested in one of these histologies
         return work["histologies"].map(lambda s: any(
-            part.rsplit(" ", 2)[0] in names for part in _split_keep_case(s)))
+            _COUNTS.sub("", part) in names for part in _split_keep_case(s)))
     raise QueryParameterError("this output has no tumour type to filter on")
 
 

@@ -68,6 +68,7 @@ def test_deep_link_restores_a_selection(server, browser_page):
         "els => els.map(e => e.value + ' ' + (e.getAttribute('aria-label') || ''))"))
     assert "BRAF" in shown, shown
     assert "ev_gene" in page.url
+    shot(page, "evidence")
 
 
 def test_forest_plot_follows_the_selected_group_after_as_of_change(server, browser_page):

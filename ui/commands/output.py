@@ -167,13 +167,13 @@ def frame_table(df: pd.DataFrame, title: str, limit: int = 50) -> Table:
     view = compact(df.head(limit))
     t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     for col in view.columns:
-        # Wide enough for the column's longest word (up to 10), so cells mostly wrap between
+        # Wide enough for the column's longest word (up to 13), so cells mostly wrap between
         # words; the rest of the width is shared by rich.
         longest = max([len(w) for v in view[col] for w in str(v).split()] or [0])
         heading = max(len(w) for w in str(col).split())
         numeric = col in view.attrs["right"] or col == "k/n"
         t.add_column(str(col), overflow="fold", justify="right" if numeric else "left",
-                     min_width=max(heading, min(longest, 10)), ratio=None if numeric else 1)
+                     min_width=max(heading, min(longest, 13)), ratio=None if numeric else 1)
     for row in view.itertuples(index=False):
         t.add_row(*[str(v) for v in row])
     if len(df) > limit:
