@@ -172,8 +172,11 @@ def frame_table(df: pd.DataFrame, title: str, limit: int = 50) -> Table:
         longest = max([len(w) for v in view[col] for w in str(v).split()] or [0])
         heading = max(len(w) for w in str(col).split())
         numeric = col in view.attrs["right"] or col == "k/n"
+        width = max(heading, min(longest, 13))
+        # A numeric column is as wide as its longest heading word or value: its heading wraps.
         t.add_column(str(col), overflow="fold", justify="right" if numeric else "left",
-                     min_width=max(heading, min(longest, 13)), ratio=None if numeric else 1)
+                     min_width=width, max_width=width if numeric else None,
+                     ratio=None if numeric else 1)
     for row in view.itertuples(index=False):
         t.add_row(*[str(v) for v in row])
     if len(df) > limit:
