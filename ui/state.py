@@ -224,6 +224,11 @@ def ladybug_file(art: Artefact) -> Path:
 
 
 # ------------------------------------------------------------------ analysis parameters
+NUMBER_LABELS = {"p0": "p0 (uninteresting rate)", "p1": "p1 (target rate)",
+                 "prob": "Posterior probability bar", "k": "k (tumour types for agnostic)",
+                 "min_n": "Minimum evaluable per histology"}
+
+
 def analysis_controls(prefix: str) -> dict | None:
     """Widgets for the analyses' levels and thresholds (choices and defaults from the registry
     in queries/analyses.py); None (with an error) when invalid."""
@@ -241,8 +246,8 @@ def analysis_controls(prefix: str) -> dict | None:
         for col, (name, (low, high, step)) in zip(st.columns(len(numbers)), numbers.items(),
                                                   strict=True):
             p = PARAMS[name]
-            values[name] = col.number_input(f"{name} ({p.help.rstrip('.').lower()})", low,
-                                            high, p.default, step, key=f"{prefix}_{name}")
+            values[name] = col.number_input(NUMBER_LABELS[name], low, high, p.default, step,
+                                            help=p.help, key=f"{prefix}_{name}")
     remember(*(f"{prefix}_{n}" for n in (*levels, *numbers)))
     try:
         Thresholds(p0=values["p0"], p1=values["p1"], prob=values["prob"], k=int(values["k"]),
