@@ -6,6 +6,7 @@ committee table); screenshots of the fixed pages go to bench/results/ui/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from browser_support import LOAD_TIMEOUT_MS, _wait_idle, visible, visit
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from queries.agnostic import tumour_agnostic
 
@@ -78,14 +80,22 @@ def test_forest_plot_follows_the_selected_group_after_as_of_change(server, brows
     page.get_by_text("Forest plot").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     _wait_idle(page)
     choose(page, "Evidence known as of year", "2019")
+    page.get_by_text("As of 2019").first.wait_for(timeout=LOAD_TIMEOUT_MS)  # the rerun is drawn
+    _wait_idle(page)
     picked = page.get_by_role("combobox", name="Group").input_value()
     ranked = tumour_agnostic(server.art, as_of=2019)
     named = ranked[[f"#{r.rank} {r.treatment_group} · {r.alteration_group_name}" in picked
                     for r in ranked.itertuples()]]
     assert len(named) == 1, picked
-    ticks = page.locator(".js-plotly-plot").first.locator(".ytick text").evaluate_all(
-        "els => els.map(e => e.textContent)")
     want = f"pooled ({named.iloc[0]['k']}/{named.iloc[0]['n']})"
+    plot = page.locator(".js-plotly-plot").first
+    # The chart may redraw a moment after the script run ends; a stale one is reported below.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "([el, want]) => [...el.querySelectorAll('.ytick text')]"
+            ".some(t => t.textContent === want)", arg=[plot.element_handle(), want],
+            timeout=10_000)
+    ticks = plot.locator(".ytick text").evaluate_all("els => els.map(e => e.textContent)")
     assert want in ticks, (picked, ticks)
     shot(page, "signals")
 
