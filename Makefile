@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 KG     := $(VENV)/bin/kg
 PORT   ?= 8501
 
-.PHONY: install run build test lint bench clean
+.PHONY: install run build test lint bench clean wheel-check
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,9 @@ run: build
 
 test: install
 	bash scripts/test.sh
+
+wheel-check: install
+	bash scripts/wheel-check.sh $(PY)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kg import identifiers
 from kg.artefact import CURRENT, Artefact, edge_table_columns, node_table_columns
 from kg.errors import Issue, ValidationFailed
 from kg.records import Edge, LoadResult, Node, sha256_of
@@ -66,8 +67,12 @@ def _check_sources(results: list[LoadResult]) -> list[Issue]:
 
 def merge_nodes(results: Iterable[LoadResult]) -> tuple[dict[str, Node], list[Issue]]:
     """One node per id. Several sources may describe the same node (a gene from the curated
-    tables and from CIViC): properties are merged first-come, sources joined with ';'."""
+    tables and from CIViC): properties are merged first-come, sources joined with ';', and
+    ``source_version`` keeps every source's release as ``name=version`` pairs in the same order
+    (``curated=f5206bd070a4;civic=01-Apr-2024;cgi=2017-12``): a string, so that every store and
+    export (LadybugDB, Neo4j, RDF, GraphML, CSV) holds it alike."""
     merged: dict[str, Node] = {}
+    versions: dict[str, dict[str, str]] = {}
     issues: list[Issue] = []
     for r in results:
         for n in r.nodes:
@@ -81,21 +86,29 @@ def merge_nodes(results: Iterable[LoadResult]) -> tuple[dict[str, Node], list[Is
                 issues.append(Issue(f"<source {n.source}>", None, "id",
                                     f"{n.id}: {n.label} ids start with {cls.id_prefixes}"))
                 continue
+            bad = identifiers.problem(n.id, registry_patterns=False)
+            if bad:
+                issues.append(Issue(f"<source {n.source}>", None, "id", f"{n.id}: {bad}"))
+                continue
             old = merged.get(n.id)
             if old is None:
                 merged[n.id] = n
+                versions[n.id] = {n.source: n.source_version}
                 continue
             if old.label != n.label:
                 issues.append(Issue(f"<source {n.source}>", None, "id",
                                     f"{n.id} is {old.label} in {old.source}, {n.label} here"))
                 continue
+            versions[n.id].setdefault(n.source, n.source_version)
             props = dict(old.props)
             for k, v in n.props.items():
                 if props.get(k) in (None, "") and v not in (None, ""):
                     props[k] = v
-            sources = old.source.split(";")
-            source = old.source if n.source in sources else f"{old.source};{n.source}"
-            merged[n.id] = Node(n.id, n.label, props, source, old.source_version)
+            merged[n.id] = Node(n.id, n.label, props, old.source, old.source_version)
+    for nid, node in merged.items():
+        by_source = versions[nid]
+        merged[nid] = Node(nid, node.label, node.props, ";".join(by_source),
+                           ";".join(f"{s}={v}" for s, v in by_source.items()))
     return merged, issues
 
 
@@ -205,6 +218,7 @@ def build(results: list[LoadResult], root: Path, on_step: Step | None = None) ->
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 3),
             "sources": [_source_entry(r) for r in results],
+            "files": files_read(results),
             "counts": {
                 "nodes": {str(k): v.num_rows for k, v in node_frames.items()},
                 "edges": {str(k): v.num_rows for k, v in edge_frames.items()},
@@ -237,6 +251,21 @@ def _source_entry(r: LoadResult) -> dict:
     entry["edge_count"] = len(r.edges)
     entry["notes"] = list(r.notes)
     return entry
+
+
+def files_read(results: Iterable[LoadResult]) -> list[dict]:
+    """Every file the loaders read, once, with the source it belongs to, that source's release
+    and licence (a file borrowed from another source, HGNC read by CIViC, carries its own)."""
+    out: dict[str, dict] = {}
+    for r in results:
+        for f in r.source.files:
+            key = str(Path(f.path).resolve())
+            if key not in out:
+                out[key] = {"path": f.path, "sha256": f.sha256, "rows": f.rows,
+                            "source": f.source or r.source.name,
+                            "release": f.release or r.source.version,
+                            "licence": f.licence or r.source.licence}
+    return list(out.values())
 
 
 def _publish(root: Path, build_dir: Path) -> None:

@@ -37,9 +37,15 @@ class Edge:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A file a loader read. ``source``/``release``/``licence`` are set when the file belongs
+    to another source than the loader's (HGNC read by CIViC); otherwise the loader's apply."""
+
     path: str
     sha256: str
     rows: int | None = None
+    source: str | None = None
+    release: str | None = None
+    licence: str | None = None
 
 
 @dataclass

@@ -47,12 +47,16 @@ class Rel(StrEnum):
     IN_TUMOUR = "IN_TUMOUR"
     IN_DISEASE = "IN_DISEASE"
     MAPS_TO = "MAPS_TO"
+    CONTAINS_PATIENTS_OF = "CONTAINS_PATIENTS_OF"
+    SHARES_PATIENTS_WITH = "SHARES_PATIENTS_WITH"
 
 
 # Property value types. Stores translate them (LadybugDB STRING/INT64/DOUBLE/BOOLEAN, XSD in RDF).
 STR, INT, FLOAT, BOOL = "string", "int", "float", "bool"
 
-#: Properties every node and edge carries.
+#: Properties every node and edge carries. A node's ``source`` is ``a;b`` when several sources
+#: describe it and its ``source_version`` is ``a=<release>;b=<release>`` (one pair per source,
+#: same order; kg.build.merge_nodes); an edge has one source and its release.
 PROVENANCE = {"source": STR, "source_version": STR}
 
 
@@ -89,13 +93,16 @@ NODE_CLASSES: dict[Label, NodeClass] = {
         ),
         NodeClass(
             Label.DRUG, ("NCIT", "drug"), "biolink:Drug",
-            {"name": STR, "drug_class": STR, "rxnorm": STR, "synonyms": STR},
-            "A single agent; id NCIT:<code> when known, else drug:<normalised name>.",
+            {"name": STR, "drug_class": STR, "drug_classes": STR, "rxnorm": STR,
+             "synonyms": STR},
+            "A single agent; id NCIT:<code> when known, else drug:<normalised name>. "
+            "drug_class is its primary class, drug_classes all its classes (;-joined, sorted).",
         ),
         NodeClass(
             Label.REGIMEN, ("regimen",), "biolink:Treatment",
             {"name": STR, "drug_classes": STR, "n_drugs": INT},
-            "One drug or a combination given together; id regimen:<sorted member drug ids>.",
+            "One drug or a combination given together; id regimen:<sorted member drug ids>. "
+            "drug_classes: every class of every member (;-joined, sorted).",
         ),
         NodeClass(
             Label.TUMOUR_TYPE, ("oncotree",), "biolink:Disease",
@@ -127,6 +134,8 @@ NODE_CLASSES: dict[Label, NodeClass] = {
              "n_enrolled": INT, "n_evaluable": INT, "n_response": INT, "n_benefit": INT,
              "benefit_definition": STR, "orr_pct": FLOAT, "cbr_pct": FLOAT,
              "orr_ci_low": FLOAT, "orr_ci_high": FLOAT, "median_pfs_months": FLOAT,
+             "response_criterion": STR, "benefit_kind": STR, "benefit_weeks": INT,
+             "ci_level": FLOAT,
              "median_os_months": FLOAT, "outcome_call": STR, "confidence": STR,
              "citation": STR, "source_url": STR, "locator": STR, "note": STR,
              "source_file": STR, "source_row": INT, "private": BOOL},
@@ -155,7 +164,8 @@ REL_CLASSES: dict[Rel, RelClass] = {
         RelClass(Rel.IN_GENE, ((L.ALTERATION, L.GENE),), "alteration sits in gene"),
         RelClass(Rel.IS_A, ((L.ALTERATION, L.ALTERATION), (L.TUMOUR_TYPE, L.TUMOUR_TYPE),
                             (L.DISEASE, L.DISEASE)), "child is a kind of parent"),
-        RelClass(Rel.TARGETS, ((L.DRUG, L.GENE),), "drug acts on the gene product"),
+        RelClass(Rel.TARGETS, ((L.DRUG, L.GENE),), "drug acts on the gene product",
+                 {"drug_classes": STR}),
         RelClass(Rel.INCLUDES, ((L.REGIMEN, L.DRUG),), "regimen contains drug"),
         RelClass(Rel.PART_OF, ((L.COHORT, L.TRIAL),), "cohort belongs to trial"),
         RelClass(Rel.TESTS, ((L.COHORT, L.REGIMEN),), "cohort gives regimen"),
@@ -173,8 +183,46 @@ REL_CLASSES: dict[Rel, RelClass] = {
         RelClass(Rel.IN_DISEASE, ((L.EVIDENCE, L.DISEASE),), "evidence in disease as curated"),
         RelClass(Rel.MAPS_TO, ((L.DISEASE, L.TUMOUR_TYPE),), "disease mapped to OncoTree",
                  {"mapping_precision": STR}),
+        RelClass(Rel.CONTAINS_PATIENTS_OF, ((L.COHORT, L.COHORT),),
+                 "every patient of the other cohort is among this cohort's (across cohort ids)",
+                 {"citation": STR, "note": STR}),
+        RelClass(Rel.SHARES_PATIENTS_WITH, ((L.COHORT, L.COHORT),),
+                 "some patients are in both cohorts (symmetric; stored once)",
+                 {"citation": STR, "note": STR}),
     ]
 }
+
+#: Patient overlap across cohort ids, as written in data/overlaps.csv (`relation` column).
+#: Within one cohort id, SUPERSEDES says which reports repeat the same patients, and STRATUM_OF
+#: already says a stratum's patients are part of its arm: overlap rows never restate those.
+OVERLAP_RELATIONS: dict[str, Rel] = {
+    "contains": Rel.CONTAINS_PATIENTS_OF,
+    "overlaps": Rel.SHARES_PATIENTS_WITH,
+}
+
+#: How a report counted its responders (`response_criterion` of cohorts.csv; Result property).
+#: composite = e.g. RECIST response or PSA fall or CTC conversion (TOPARP-A); minor-response =
+#: complete + partial + minor responses (RANO-LGG/RAPNO-LGG, NANT); haematologic = blood-cancer
+#: response by counts, marrow or cytogenetics (HCL, AML, myeloma, FGFR1 myeloid/lymphoid
+#: neoplasms); IWG = International Working Group criteria, named as such (e.g. revised lymphoma
+#: criteria); not-stated = the source reports an objective response rate without naming criteria.
+RESPONSE_CRITERIA = ("RECIST", "RANO", "RAPNO", "IWG", "PCWG", "composite",
+                     "clinical-complete-response", "pathological", "haematologic",
+                     "minor-response", "other", "not-stated")
+#: Criteria whose counts are objective response in the usual sense and may be pooled as ORR.
+#: not-stated is included: a solid-tumour "objective response rate" given without naming
+#: criteria is, by reporting convention, RECIST-type response (CR + PR); leaving it out would drop
+#: most of the basket literature. Every other criterion is kept, labelled and left out of ORR
+#: pooling by default.
+STANDARD_RESPONSE_CRITERIA = frozenset({"RECIST", "RANO", "RAPNO", "IWG", "not-stated"})
+#: What a benefit figure counts (`benefit_kind`); its window is `benefit_weeks`.
+#: clinical-benefit = objective response or stable disease lasting >= the window;
+#: disease-control = response or stable disease at a time point; pfs-rate = alive and
+#: progression-free at a time point; other = a benefit rate whose definition the source omits.
+BENEFIT_KINDS = ("clinical-benefit", "disease-control", "pfs-rate", "other")
+#: Confidence level of a published interval (`ci_level`): most report 95%; NCI-MATCH and some
+#: phase 2 designs report 90%, TBCRC 048 reports 80%.
+CI_LEVELS = (0.80, 0.90, 0.95)
 
 # ---------------------------------------------------------------- identifier rules
 _SLUG = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -182,7 +230,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9._+-]+")
 
 def slug(text: str) -> str:
     """Lower-case, URL-safe fragment used inside CURIE local ids."""
-    return _SLUG.sub("-", text.strip().lower()).strip("-")
+    return _SLUG.sub("-", text.strip().lower()).strip("-.:")
 
 
 def gene_id(hgnc_id: str | None, symbol: str) -> str:
@@ -258,3 +306,7 @@ def check_schema() -> list[str]:
             if a not in NODE_CLASSES or b not in NODE_CLASSES:
                 problems.append(f"{rc.rel} names an unknown label")
     return problems
+
+#: Response criteria whose responses count as objective response (ORR analyses). "not-stated":
+#: an objective response rate reported without naming its criterion.
+STANDARD_RESPONSE_CRITERIA = ("RECIST", "RANO", "RAPNO", "IWG", "not-stated")

@@ -28,29 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import Issue, ValidationFailed
-from kg.records import LoadResult, SourceInfo, content_id
+from kg.records import LoadResult, content_id
 from kg.schema import Label, Rel
 from loaders.curated import DATA_DIR
-from loaders.evidence_sink import (
-    Sink,
-    drug_normaliser,
-    fetched_version,
-    has_shared_resources,
-    shared_resources,
-    source_files,
-)
+from loaders.evidence_sink import Sink, drug_normaliser, shared_resources, source_files
 from loaders.normalise import alterations as A
 from loaders.normalise.drugs import DrugNormaliser
 from loaders.normalise.genes import GeneResolver
 from loaders.normalise.tiers import TIERS, common_tier
 from loaders.oncotree import OncoTree
+from loaders.registry import Inputs, fetched_version, inputs_for, source_info
 from loaders.tables import display_path
 
 SOURCE = "cgi"
-FOLDER = "cgi"
-LICENCE = "CC0 1.0 (per reusabledata.org; check the CGI site terms before commercial use)"
-CITATION = ("Cancer Genome Interpreter Cancer Biomarkers database; Tamborero et al. 2018, "
-            "Genome Med 10:25")
 ACRONYMS = DATA_DIR / "cgi_tumour_acronyms.csv"
 
 #: columns every layout has; the tumour acronyms column differs by layout
@@ -75,6 +65,7 @@ _TRUNCATING = {"frameshift_variant", "stop_gained", "splice_donor_variant",
                "splice_acceptor_variant"}
 _CLASS_WORDS = re.compile(r"inhibitor|chemotherapy|therapy|antagonist|analogue|agonist", re.I)
 _DATE = re.compile(r"(\d{4})-?(\d{2})(?:\d{2})?")
+_POSITION_ONLY = re.compile(r"\.(\d+)\.")
 
 
 # ---------------------------------------------------------------------------- files
@@ -94,10 +85,6 @@ def newest_release(folder: Path) -> Path:
         return (m.group(1) + m.group(2) if m else "999999", "per_variant" in p.name)
 
     return max(files, key=key)
-
-
-def available(source_dir: Path) -> bool:
-    return bool(release_files(source_dir / FOLDER)) and has_shared_resources(source_dir)
 
 
 @dataclass(frozen=True)
@@ -166,9 +153,21 @@ def best_tier(level: str) -> str | None:
     return min(known, key=TIERS.index) if known else None
 
 
+def split_components(text: str) -> list[str]:
+    """``;``-separated components; one without its own gene (``JAK1:S646F;R683.``, biomarker
+    ``JAK1 (S646F;R683)``) continues the list of the gene before it, like a comma."""
+    parts: list[str] = []
+    for p in (p for p in text.split(";") if p):
+        if parts and ":" not in p and "__" not in p:
+            parts[-1] += "," + p
+        else:
+            parts.append(p)
+    return parts
+
+
 def parse_alteration(text: str, types: str, genes: GeneResolver) -> tuple[list[A.AltSpec], bool]:
     """CGI alteration spec → alteration(s); the flag says it was coarsened to a broader node."""
-    parts = [p for p in text.split(";") if p]
+    parts = split_components(text)
     kinds = types.split(";") if types else []
     comps: list[tuple[list[A.AltSpec], bool]] = [
         _component(p, kinds[i] if i < len(kinds) else "", genes) for i, p in enumerate(parts)]
@@ -207,7 +206,7 @@ def _component(text: str, kind: str, genes: GeneResolver) -> tuple[list[A.AltSpe
         return [A.kind_level(g, _ANY_BY_TYPE.get(kind, "ALTERATION"))], False
     if spec in _KIND_WORDS:
         return [A.kind_level(g, _KIND_WORDS[spec])], False
-    if spec.startswith("wildtype"):
+    if spec.lstrip(":").startswith("wildtype"):
         return [A.kind_level(g, "WILD TYPE")], False
     if spec.startswith(":consequence::"):
         found = set(re.findall(r"::([a-z_]+):", spec))
@@ -217,6 +216,10 @@ def _component(text: str, kind: str, genes: GeneResolver) -> tuple[list[A.AltSpe
     out: dict[str, A.AltSpec] = {}
     coarse = False
     for item in (i.strip() for i in spec.split(",") if i.strip()):
+        if position := _POSITION_ONLY.fullmatch(item):  # ``.918.``: any change at codon 918
+            found_spec = A.codon(g, "", position.group(1))
+            out.setdefault(found_spec.key, found_spec)
+            continue
         found_spec = A.protein_change(g, item[:-1] if item.endswith(".") else item)
         if found_spec is None:
             found_spec, coarse = A.other(g, item), True
@@ -226,13 +229,11 @@ def _component(text: str, kind: str, genes: GeneResolver) -> tuple[list[A.AltSpe
 
 # ---------------------------------------------------------------------------- loading
 class CGILoader:
-    def __init__(self, source_dir: Path, file: Path | None = None,
-                 acronyms: Path = ACRONYMS, data_dir: Path = DATA_DIR):
-        self.source_dir = source_dir
-        self.file = file or newest_release(source_dir / FOLDER)
-        self.acronyms = read_acronyms(acronyms)
-        self.acronym_file = acronyms
-        self.data_dir = data_dir
+    def __init__(self, inputs: Inputs, file: Path | None = None):
+        self.inputs = inputs
+        self.file = file or newest_release(inputs.folder())
+        self.acronym_file = ACRONYMS  # the project's crosswalk, shipped with the package
+        self.acronyms = read_acronyms(self.acronym_file)
 
     def version(self) -> str:
         fetched = fetched_version(self.file.parent)
@@ -242,12 +243,12 @@ class CGILoader:
         return f"{m.group(1)}-{m.group(2)}" if m else self.file.stem
 
     def load(self) -> LoadResult:
-        genes, tree = shared_resources(self.source_dir)
-        drugs = drug_normaliser(self.source_dir, self.data_dir)
+        genes, tree = shared_resources(self.inputs)
+        drugs = drug_normaliser(self.inputs)
         rows, tumour_col = read_rows(self.file)
-        info = SourceInfo(SOURCE, self.version(), LICENCE, CITATION,
-                          source_files([self.file, self.acronym_file],
-                                       {self.file: len(rows)}))
+        info = source_info(SOURCE, self.version(), source_files([self.file],
+                                                                {self.file: len(rows)}))
+        self.inputs.borrow("curated", "", [self.acronym_file])
         out = LoadResult(info)
         sink = Sink(out)
         out.loaded["rows read"] = len(rows)
@@ -260,7 +261,7 @@ class CGILoader:
             done.add(key)
             self._statement(row, key, tumour_col, genes, tree, drugs, sink)
         out.notes.append(f"CGI file {self.file.name}: one release loaded (the newest present).")
-        return out
+        return self.inputs.stamp(out)
 
     def _statement(self, row: dict[str, str], key: str, tumour_col: str, genes: GeneResolver,
                    tree: OncoTree, drugs: DrugNormaliser, sink: Sink) -> None:
@@ -341,8 +342,13 @@ class CGILoader:
         return found, kinds[0] if len(kinds) == 1 else "mixed"
 
 
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    return [CGILoader(inputs).load()]
+
+
 def load(source_dir: Path, data_dir: Path = DATA_DIR) -> LoadResult:
-    return CGILoader(source_dir, data_dir=data_dir).load()
+    """CGI on its own from a source folder (tests)."""
+    return CGILoader(inputs_for(SOURCE, source_dir, data_dir)).load()
 
 
 def tumour_mapping_share(result: LoadResult) -> float:

@@ -30,19 +30,17 @@ from datetime import datetime
 from pathlib import Path
 
 from kg import schema as S
-from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
+from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
 from loaders.disease_ontology import DiseaseMapper, disease_ontology, emit_diseases
+from loaders.evidence_sink import drug_normaliser, shared_resources
 from loaders.normalise import alterations as A
 from loaders.normalise.drugs import DrugInfo, DrugNormaliser, emit_regimen
-from loaders.normalise.genes import GeneResolver, gene_resolver, hgnc_file
+from loaders.normalise.genes import GeneResolver
 from loaders.normalise.tiers import common_tier, direction
-from loaders.oncotree import oncotree
+from loaders.registry import DATA_DIR, Inputs, inputs_for, source_info
 
 SOURCE = "civic"
-FOLDER = "civic"
-LICENCE = "CC0 1.0"
-CITATION = "CIViC (civicdb.org); Griffith et al. 2017, Nat Genet 49:170"
 _DATE = re.compile(r"^(\d{2}-[A-Za-z]{3}-\d{4})-")
 _YEAR = re.compile(r",\s*((?:19|20)\d{2})\s*,")
 
@@ -134,23 +132,38 @@ def split_drugs(value: str | None) -> list[str]:
 
 # ---------------------------------------------------------------- loader
 class CivicLoader:
-    def __init__(self, source_dir: Path, curated_drugs: Path | None = None,
-                 civic_dir: Path | None = None, release: str | None = None):
-        self.source_dir = source_dir
-        self.folder = civic_dir or source_dir / FOLDER
+    """``source_dir`` (a folder of source folders) or the registry's ``inputs``; ``civic_dir``
+    replaces the CIViC folder (tests), ``release`` picks a release (default: the newest)."""
+
+    def __init__(self, source_dir: Path | None = None, curated_drugs: Path | None = None,
+                 civic_dir: Path | None = None, release: str | None = None,
+                 inputs: Inputs | None = None):
+        if inputs is None:
+            if source_dir is None:
+                raise ValueError("CivicLoader needs source_dir or inputs")
+            inputs = inputs_for(SOURCE, source_dir, DATA_DIR)
+        self.inputs = inputs
+        self.folder = civic_dir or inputs.folder()
         self.curated_drugs = curated_drugs
         self.release = release  # None: the newest release in the folder
 
+    def _assertion_file(self) -> tuple[str, Path] | None:
+        """(release, path) of the newest dated assertion file in the folder: the 2024 snapshot
+        has evidence only (its SOURCE.md: assertions come from 2021)."""
+        dated = [(datetime.strptime(m.group(1), "%d-%b-%Y"), m.group(1), p)
+                 for p in self.folder.glob("*-AssertionSummaries.tsv")
+                 if (m := _DATE.match(p.name))]
+        return max(dated)[1:] if dated else None
+
     def load(self) -> LoadResult:
         rel = find_release(self.folder, self.release)
-        genes = gene_resolver(hgnc_file(self.source_dir))
-        do = disease_ontology(self.source_dir / "disease_ontology")
-        tree = oncotree(self.source_dir / "oncotree")
+        genes, tree = shared_resources(self.inputs)
+        do = disease_ontology(self.inputs.folder("disease_ontology"))
+        self.inputs.borrow("disease_ontology", do.version, do.files)
         mapper = DiseaseMapper(do, tree)
-        drugs = DrugNormaliser.from_files(
-            self.curated_drugs, self.source_dir / "moalmanac" / "therapy_crosswalk.tsv")
+        drugs = drug_normaliser(self.inputs, self.curated_drugs)
         files: list[SourceFile] = []
-        info = SourceInfo(SOURCE, rel.version, LICENCE, CITATION, files)
+        info = source_info(SOURCE, rel.version, files)
         out = LoadResult(info)
         run = _Run(out, rel, genes, mapper, drugs)
 
@@ -158,12 +171,20 @@ class CivicLoader:
         files.append(SourceFile(str(rel.evidence), sha256_of(rel.evidence), len(evidence.rows)))
         for r in evidence.rows:
             run.item(_common(r, rel.layout), "evidence")
-        if rel.assertions:
-            table = read_tsv(rel.assertions)
-            files.append(SourceFile(str(rel.assertions), sha256_of(rel.assertions),
-                                    len(table.rows)))
+        found = (rel.version, rel.assertions) if rel.assertions else self._assertion_file()
+        if found is not None:
+            version, path = found
+            table = read_tsv(path)
+            files.append(SourceFile(str(path), sha256_of(path), len(table.rows),
+                                    release=version))
+            run.version = version
+            layout = "v2" if "molecular_profile" in table.header else "v1"
             for r in table.rows:
-                run.item(_common(r, rel.layout), "assertion")
+                run.item(_common(r, layout), "assertion")
+            run.version = rel.version
+            if version != rel.version:
+                out.notes.append(f"CIViC {rel.version} has no assertion file: the "
+                                 f"{len(table.rows)} assertions come from {version}")
         for path, what in ((rel.variants, "variant"), (rel.genes, "gene")):
             if path:  # read for provenance and counts; evidence rows carry what the graph needs
                 table = read_tsv(path)
@@ -174,7 +195,7 @@ class CivicLoader:
                                      "fields (tab-joined assertion URLs), kept in the last column")
         run.finish(do)
         out.notes.append(f"CIViC release {rel.version}, {rel.layout} layout")
-        return out
+        return self.inputs.stamp(out)
 
 
 def _common(r: dict[str, str], layout: str) -> dict[str, str]:
@@ -193,16 +214,17 @@ class _Run:
     def __init__(self, out: LoadResult, rel: Release, genes: GeneResolver,
                  mapper: DiseaseMapper, drugs: DrugNormaliser):
         self.out, self.rel, self.genes, self.mapper, self.drugs = out, rel, genes, mapper, drugs
+        self.version = rel.version  # the release of the rows being read (assertions may differ)
         self.seen: set[str] = set()
         self.doids: set[str] = set()
         self.gene_ids: dict[str, str] = {}
         self.parsed: dict[tuple, A.AltSpec] = {}
 
     def node(self, nid: str, label: Label, **props) -> None:
-        self.out.nodes.append(Node(nid, label, props, SOURCE, self.rel.version))
+        self.out.nodes.append(Node(nid, label, props, SOURCE, self.version))
 
     def edge(self, src: str, rel: Rel, dst: str, **props) -> None:
-        self.out.edges.append(Edge(src, rel, dst, SOURCE, self.rel.version, props))
+        self.out.edges.append(Edge(src, rel, dst, SOURCE, self.version, props))
 
     # ------------------------------------------------------------ one item
     def item(self, r: dict[str, str], kind: str) -> None:
@@ -287,8 +309,7 @@ class _Run:
         if m.code is None:
             self.out.skipped[f"{kind}: disease not mapped to OncoTree (Disease link only)"] += 1
             return "unmapped"
-        key = "exact" if m.precision == "exact" else "ancestor"
-        self.out.loaded[f"{kind} mapped to OncoTree ({key})"] += 1
+        self.out.loaded[f"{kind} mapped to OncoTree ({m.precision})"] += 1
         self.edge(eid, Rel.IN_TUMOUR, S.tumour_type_id(m.code), mapping_precision=m.precision)
         return m.precision
 
@@ -300,8 +321,13 @@ class _Run:
         if stype == "asco":
             abstract = r.get("asco_abstract_id") or cid
             pid = S.publication_id(f"https://meetinglibrary.asco.org/record/{abstract}/abstract")
-        else:
+        elif cid.startswith("10."):  # ASH abstracts (2024 release) are cited by DOI
+            pid = S.publication_id(f"doi:{cid}")
+        elif cid.isdigit():
             pid = S.publication_id(f"pubmed:{cid}")
+        else:
+            self.out.skipped[f"citation id '{cid}' ({stype}) is neither a PMID nor a DOI"] += 1
+            return
         if pid not in self.seen:
             self.seen.add(pid)
             year = _YEAR.search(r.get("citation") or "")
@@ -329,10 +355,8 @@ class _Run:
         self.out.loaded["regimens"] = sum(1 for n in self.out.nodes if n.label == Label.REGIMEN)
 
 
-def available(source_dir: Path) -> bool:
-    return (any((source_dir / FOLDER).glob("*ClinicalEvidenceSummaries.tsv"))
-            and any((source_dir / "hgnc").glob("*.tsv"))
-            and (source_dir / "oncotree").is_dir() and (source_dir / "disease_ontology").is_dir())
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    return [CivicLoader(inputs=inputs).load()]
 
 
 def iter_evidence(path: Path) -> Iterator[dict[str, str]]:

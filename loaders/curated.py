@@ -16,12 +16,14 @@ from kg import schema as S
 from kg.errors import Issue, ValidationFailed
 from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
 from kg.schema import Label, Rel
+from loaders.drug_classes import FILE as CLASSES_FILE
+from loaders.drug_classes import joined, read_classes
+from loaders.overlaps import load_overlaps
+from loaders.registry import DATA_DIR, Inputs, source_info
+from loaders.report_checks import check_endpoints, header_of
 from loaders.tables import Column, Row, TableSpec, display_path, read_table, split_list
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SOURCE = "curated"
-LICENCE = "CC BY 4.0 (curated tables; OncoTree rows CC BY 4.0 MSK)"
-CITATION = "Rediscover curated cohort tables, transcribed from the cited publications"
 
 _ID = r"[A-Za-z0-9][A-Za-z0-9._+/-]*"
 _COHORT_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*(:[a-z0-9][a-z0-9._+-]*)+"
@@ -78,9 +80,13 @@ COHORTS = TableSpec("cohorts", (
     Column("year", kind="year"),
     Column("n_enrolled", kind="int"), Column("n_evaluable", kind="int"),
     Column("n_response", kind="int"), Column("n_benefit", kind="int"),
+    Column("response_criterion", choices=S.RESPONSE_CRITERIA, optional_column=True),
     Column("benefit_definition"),
+    Column("benefit_kind", choices=S.BENEFIT_KINDS, optional_column=True),
+    Column("benefit_weeks", kind="int", optional_column=True),
     Column("orr_pct", kind="float"), Column("cbr_pct", kind="float"),
     Column("orr_ci_low", kind="float"), Column("orr_ci_high", kind="float"),
+    Column("ci_level", kind="float", optional_column=True),
     Column("median_pfs_months", kind="float"), Column("median_os_months", kind="float"),
     Column("outcome_call"), Column("citation", pattern=r"(doi:10\..+|pubmed:\d+)"),
     Column("source_url"), Column("locator"),
@@ -122,7 +128,7 @@ class CuratedLoader:
     def load(self) -> list[LoadResult]:
         issues: list[Issue] = []
         d = self.data_dir
-        curated = LoadResult(SourceInfo(SOURCE, "", LICENCE, CITATION))
+        curated = LoadResult(source_info(SOURCE, ""))
         ref = self._reference(curated, issues)
         cohorts_by_id: dict[str, dict] = {}
         result_ids: set[str] = set()
@@ -140,6 +146,17 @@ class CuratedLoader:
                 private.source.files.append(SourceFile(display_path(table), sha256_of(table),
                                                        private.loaded["report rows"]))
             results.append(private)
+        owners = {display_path(t): r
+                  for t, r in zip(self.cohort_tables, results[1:], strict=True)}
+
+        def overlap_edge(a: str, b: str, rel: Rel, citation: str, note: str) -> None:
+            # an edge that touches a committee's cohort is as private as that cohort
+            ends = [owners.get(cohorts_by_id[c]["file"]) for c in (a, b)]
+            owner = next((o for o in ends if o is not None), curated)
+            _emitters(owner)[1](S.cohort_id(a), rel, S.cohort_id(b), citation=citation, note=note)
+
+        curated.loaded["overlap relations"] = load_overlaps(
+            d / "overlaps.csv", cohorts_by_id, issues, overlap_edge)
         if issues:
             raise ValidationFailed(issues)
         files = sorted(p for p in d.glob("*.csv"))
@@ -171,16 +188,20 @@ class CuratedLoader:
             node(gid, Label.GENE, name=r["symbol"], symbol=r["symbol"], entrez=r["entrez"])
 
         path = d / "drugs.csv"
-        for r in read_table(path, DRUGS, issues):
+        drug_rows = {r["name"]: r for r in read_table(path, DRUGS, issues)}
+        classes = read_classes(d / CLASSES_FILE, drug_rows, issues, path)
+        for r in drug_rows.values():
             did = S.drug_id(r["ncit"], r["name"])
-            ref.drugs[r["name"]] = {**r.values, "id": did}
+            own = classes.get(r["name"], {})
+            ref.drugs[r["name"]] = {**r.values, "id": did, "drug_classes": set(own)}
             node(did, Label.DRUG, name=r["name"], drug_class=r["drug_class"],
-                 rxnorm=r["rxnorm"], synonyms=r["synonyms"])
+                 drug_classes=joined(set(own)), rxnorm=r["rxnorm"], synonyms=r["synonyms"])
             for sym in split_list(r["targets"]):
                 if sym not in genes:
                     issues.append(_issue(path, r, "targets", f"gene '{sym}' is not in genes.csv"))
                 else:
-                    edge(did, Rel.TARGETS, genes[sym])
+                    edge(did, Rel.TARGETS, genes[sym],
+                         drug_classes=joined([c for c, g in own.items() if sym in g]))
 
         path = d / "alterations.csv"
         alts = read_table(path, ALTERATIONS, issues)
@@ -252,7 +273,7 @@ class CuratedLoader:
         rid = S.regimen_id([x["id"] for x in drugs])
         drugs.sort(key=lambda x: x["id"])
         node(rid, Label.REGIMEN, name=" + ".join(x["name"] for x in drugs),
-             drug_classes=";".join(sorted({x["drug_class"] for x in drugs if x["drug_class"]})),
+             drug_classes=joined(set().union(*(x["drug_classes"] for x in drugs))),
              n_drugs=len(drugs))
         for x in drugs:
             edge(rid, Rel.INCLUDES, x["id"])
@@ -265,6 +286,7 @@ class CuratedLoader:
     def _cohorts(self, path: Path, out: LoadResult, ref: Reference, issues: list[Issue],
                  cohorts: dict[str, dict], result_ids: set[str], private: bool) -> None:
         rows = read_table(path, COHORTS, issues)
+        columns = header_of(path)
         node, edge = _emitters(out)
         shown = display_path(path)
         first_seen: dict[str, Row] = {}
@@ -278,6 +300,7 @@ class CuratedLoader:
             if not self._check_refs(path, r, ref, issues):
                 continue
             _check_counts(path, r, issues)
+            check_endpoints(path, r, columns, issues)
             if not (r["citation"] or r["source_url"] or private):  # private: the file is the source
                 issues.append(_issue(path, r, "citation", "every report needs a citation "
                                      "or a source_url"))
@@ -327,7 +350,8 @@ class CuratedLoader:
                 props = {k: v[k] for k in S.NODE_CLASSES[Label.RESULT].properties if k in v}
                 props.update(name=f"{v['arm']} ({v['analysis'] or v['analysis_kind']}, "
                                   f"{v['year'] or 'year unknown'})",
-                             source_file=shown, source_row=r.line, private=private)
+                             source_file=shown, source_row=r.line, private=private,
+                             response_criterion=v["response_criterion"] or "not-stated")
                 node(rid, Label.RESULT, **props)
                 edge(rid, Rel.OF, S.cohort_id(cohort))
                 if v["citation"]:
@@ -413,3 +437,8 @@ def _check_acyclic(path: Path, rows: list[Row], key: str, parent: str,
 
 def _combined_hash(parts: list[str]) -> str:
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:12]
+
+
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    """The registry's entry point: data/ plus the committee tables given to the build."""
+    return CuratedLoader(inputs.data_dir, list(inputs.cohort_tables)).load()

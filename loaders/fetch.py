@@ -53,75 +53,11 @@ class FetchSpec:
     source: str  # also the folder name under the cache and under --source-dir
     files: tuple[RemoteFile, ...]
     default_release: str
-    licence: str
     homepage: str
     note: str = ""
 
     def urls(self, release: str) -> list[tuple[RemoteFile, str]]:
         return [(f, f.url.format(release=release)) for f in self.files]
-
-
-_CIVIC = "https://civicdb.org/downloads/{release}/{release}-"
-#: (file kind, optional): v1 releases (to 2023) have GeneSummaries, v2 Feature/MolecularProfile
-_CIVIC_FILES = (("ClinicalEvidenceSummaries", False), ("VariantSummaries", False),
-                ("AssertionSummaries", False), ("VariantGroupSummaries", True),
-                ("FeatureSummaries", True), ("MolecularProfileSummaries", True),
-                ("GeneSummaries", True))
-_MOA = "https://raw.githubusercontent.com/vanallenlab/moalmanac-db/{release}/"
-_MOA_REFERENCED = ("about", "agents", "biomarkers", "codings", "contributions", "diseases",
-                   "documents", "genes", "indications", "mappings", "propositions", "statements",
-                   "strengths", "therapies", "therapy_groups", "urls")
-_DO = "https://raw.githubusercontent.com/DiseaseOntology/HumanDiseaseOntology/{release}/src/ontology/"
-
-FETCHABLE: dict[str, FetchSpec] = {s.source: s for s in [
-    FetchSpec(
-        "civic",
-        tuple(RemoteFile("{release}-" + f"{k}.tsv", _CIVIC + f"{k}.tsv", optional=opt)
-              for k, opt in _CIVIC_FILES),
-        "nightly", "CC0 1.0", "https://civicdb.org/releases",
-        "release: 'nightly' or a monthly release such as 01-Feb-2025",
-    ),
-    FetchSpec(
-        "oncotree",
-        (RemoteFile("{release}.json",
-                    "https://oncotree.mskcc.org/api/tumorTypes/tree?version={release}"),),
-        "oncotree_latest_stable", "CC BY 4.0", "https://oncotree.mskcc.org",
-        "release: oncotree_latest_stable or a dated tree such as oncotree_2025_10_03",
-    ),
-    FetchSpec(
-        # the OBO file only: DO's doid.json is OBO Graphs JSON, not the term-list JSON that
-        # loaders/disease_ontology.py reads from doid*.json
-        "disease_ontology",
-        (RemoteFile("doid.obo", _DO + "doid.obo"),),
-        "main", "CC0 1.0", "https://github.com/DiseaseOntology/HumanDiseaseOntology",
-        "release: a git ref of the DO repository, e.g. main or v2024-07-31",
-    ),
-    FetchSpec(
-        "hgnc",
-        # saved as .tsv (it is tab-separated) so every loader's *.tsv glob finds it
-        (RemoteFile("hgnc_complete_set.tsv", "https://storage.googleapis.com/public-download-files"
-                    "/hgnc/tsv/tsv/hgnc_complete_set.txt"),),
-        "current", "CC0 1.0", "https://www.genenames.org/download/statistics-and-files/",
-        "always the current complete set (release is recorded as the fetch date)",
-    ),
-    FetchSpec(
-        "moalmanac",
-        (RemoteFile("molecular-oncology-almanac.json", _MOA + "molecular-oncology-almanac.json"),
-         *(RemoteFile(f"referenced/{k}.json", _MOA + f"referenced/{k}.json")
-           for k in _MOA_REFERENCED)),
-        "main", "GPL-2.0 (research use only)", "https://github.com/vanallenlab/moalmanac-db",
-        "release: a git ref of moalmanac-db, e.g. main or v.2026-05-07",
-    ),
-    FetchSpec(
-        "cgi",
-        (RemoteFile("cgi_biomarkers_latest.zip",
-                    "https://www.cancergenomeinterpreter.org/data/biomarkers/"
-                    "cgi_biomarkers_latest.zip", unzip=True),),
-        "latest", "CC0 1.0 (check the CGI site terms)",
-        "https://www.cancergenomeinterpreter.org/biomarkers",
-        "the zip is unpacked; its TSV files are kept",
-    ),
-]}
 
 
 def cache_dir() -> Path:
@@ -197,8 +133,10 @@ def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
         else:
             files = _download_all(spec, release, url, staging, on_progress, missing)
             origin = "download"
+        from loaders.registry import entry
+
         record = FetchRecord(source, release, datetime.now(UTC).isoformat(timespec="seconds"),
-                             origin, files, spec.licence, missing)
+                             origin, files, entry(source).licence, missing)
         (staging / MANIFEST).write_text(record.to_json())
         _swap_in(staging, cache / source)
     finally:
@@ -207,11 +145,15 @@ def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
 
 
 def _spec(source: str) -> FetchSpec:
+    """The fetch spec of a source's registry entry (loaders/registry.py)."""
+    from loaders.registry import fetchable
+
+    specs = fetchable()
     try:
-        return FETCHABLE[source]
+        return specs[source]
     except KeyError:
         raise FetchError(f"unknown source '{source}'; fetchable: "
-                         f"{', '.join(sorted(FETCHABLE))}") from None
+                         f"{', '.join(sorted(specs))}") from None
 
 
 def _targets(spec: FetchSpec, release: str, url: str | None) -> list[tuple[RemoteFile, str, str]]:

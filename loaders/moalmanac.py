@@ -30,39 +30,25 @@ from typing import Any
 
 from kg import schema as S
 from kg.errors import Issue, ValidationFailed
-from kg.records import LoadResult, SourceInfo
+from kg.records import LoadResult
 from kg.schema import Label, Rel
 from loaders.curated import DATA_DIR
-from loaders.evidence_sink import (
-    Sink,
-    drug_normaliser,
-    fetched_version,
-    has_shared_resources,
-    shared_resources,
-    source_files,
-)
+from loaders.evidence_sink import Sink, drug_normaliser, shared_resources, source_files
 from loaders.normalise import alterations as A
 from loaders.normalise.drugs import DrugInfo, DrugNormaliser
 from loaders.normalise.genes import GeneResolver
 from loaders.normalise.tiers import common_tier
 from loaders.oncotree import OncoTree
+from loaders.registry import Inputs, fetched_version, inputs_for, source_info
 from loaders.tables import display_path
 
 SOURCE = "moalmanac"
-FOLDER = "moalmanac"
 FILE = "molecular-oncology-almanac.json"
-LICENCE = "GPL-2.0 (research use only; not for diagnostic, clinical or commercial use)"
-CITATION = ("Molecular Oncology Almanac (github.com/vanallenlab/moalmanac-db); Reardon et al. "
-            "2021, Nat Cancer 2:1102")
 ANY_SOLID = "any solid tumor"
 
 _NO_PROTEIN = {"nonsense": "TRUNCATING MUTATION", "frameshift": "TRUNCATING MUTATION",
                "splice site": "MUTATION", "missense": "MUTATION", "deletion": "MUTATION",
                "insertion": "MUTATION", "activating mutation": "GAIN-OF-FUNCTION", "": "MUTATION"}
-
-
-def available(source_dir: Path) -> bool:
-    return (source_dir / FOLDER / FILE).exists() and has_shared_resources(source_dir)
 
 
 def read_assertions(path: Path) -> list[dict[str, Any]]:
@@ -174,19 +160,18 @@ def claim(rec: dict[str, Any]) -> tuple[str, str | None, str | None]:
 
 
 class MOALoader:
-    def __init__(self, source_dir: Path, data_dir: Path = DATA_DIR):
-        self.source_dir = source_dir
-        self.path = source_dir / FOLDER / FILE
-        self.data_dir = data_dir
+    def __init__(self, inputs: Inputs):
+        self.inputs = inputs
+        self.path = inputs.folder() / FILE
 
     def load(self) -> LoadResult:
-        genes, tree = shared_resources(self.source_dir)
-        drugs = drug_normaliser(self.source_dir, self.data_dir)
+        genes, tree = shared_resources(self.inputs)
+        drugs = drug_normaliser(self.inputs)
         records = read_assertions(self.path)
         latest = max((_text(r.get("last_updated")) for r in records), default="")
         version = fetched_version(self.path.parent) or f"legacy export, updated {latest}"
-        out = LoadResult(SourceInfo(SOURCE, version, LICENCE, CITATION,
-                                    source_files([self.path], {self.path: len(records)})))
+        out = LoadResult(source_info(SOURCE, version,
+                                     source_files([self.path], {self.path: len(records)})))
         sink = Sink(out)
         out.loaded["assertions read"] = len(records)
         for rec in records:
@@ -195,7 +180,7 @@ class MOALoader:
                 continue
             self._assertion(rec, genes, tree, drugs, sink)
         out.notes.append("MOAlmanac is GPL-2.0 and for research use only: loaded on request.")
-        return out
+        return self.inputs.stamp(out)
 
     def _assertion(self, rec: dict[str, Any], genes: GeneResolver, tree: OncoTree,
                    drugs: DrugNormaliser, sink: Sink) -> None:
@@ -282,5 +267,10 @@ class MOALoader:
         sink.edge(eid, Rel.REPORTED_IN, pid)
 
 
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    return [MOALoader(inputs).load()]
+
+
 def load(source_dir: Path, data_dir: Path = DATA_DIR) -> LoadResult:
-    return MOALoader(source_dir, data_dir).load()
+    """MOAlmanac on its own from a source folder (tests)."""
+    return MOALoader(inputs_for(SOURCE, source_dir, data_dir)).load()

@@ -20,14 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg import schema as S
-from kg.records import Edge, LoadResult, Node, SourceFile, SourceInfo, sha256_of
+from kg.records import Edge, LoadResult, Node, SourceFile, sha256_of
 from kg.schema import Label, Rel
+from loaders.registry import Inputs, inputs_for, source_info
 
 SOURCE = "oncotree"
-FOLDER = "oncotree"
-LICENCE = "CC BY 4.0"
-CITATION = ("OncoTree, Memorial Sloan Kettering Cancer Center (github.com/cBioPortal/oncotree); "
-            "Kundra et al. 2021, JCO Clin Cancer Inform 5:221")
 
 
 @dataclass
@@ -87,17 +84,16 @@ class OncoTree:
             head, _, tail = n.name.lower().partition(",")
             if tail and tail.strip() != "other":
                 self.by_name.setdefault(head.strip(), n.code)
-        #: main type → the nearest common ancestor of all its nodes ("breast cancer" → BREAST,
-        #: "colorectal cancer" → BOWEL); left out when that is the root (e.g. "leukemia")
+        #: lower-case main type → (node standing for it, precision, node holding all of it)
         groups: dict[str, list[str]] = {}
         for n in nodes.values():
             if n.main_type:
                 groups.setdefault(n.main_type.lower(), []).append(n.code)
-        self.by_main_type: dict[str, str] = {}
+        self.by_main_type: dict[str, tuple[str, str, str]] = {}
         for main_type, codes in groups.items():
-            top = self.common_ancestor(sorted(codes))
-            if nodes[top].level > 0:
-                self.by_main_type[main_type] = top
+            found = self.main_type_node(main_type, codes)
+            if found is not None:
+                self.by_main_type[main_type] = found
         self._successors: dict[str, list[str]] = {}
         for n in nodes.values():
             for old in n.history + n.precursors + n.revocations:
@@ -172,6 +168,29 @@ class OncoTree:
             return found[0], "renamed"
         return self.common_ancestor(found), "common-ancestor"
 
+    def main_type_node(self, main_type: str,
+                       codes: list[str]) -> tuple[str, str, str] | None:
+        """The node that stands for a main type, given all its nodes, how well it does, and the
+        nearest node that holds all of them (the same node unless ``close``).
+
+        ``exact`` when the nodes' nearest common ancestor has that main type itself ("breast
+        cancer" → BREAST, whose main type is Breast Cancer). When the ancestor is a tissue node
+        of a wider main type ("colorectal cancer" → BOWEL, main type Bowel Cancer, which also
+        holds anal and small-bowel cancers), the topmost node that holds most of the main type's
+        nodes is preferred, ``close`` (Colorectal Cancer → COADREAD, 6 of its 7 nodes; only
+        medullary carcinoma CMC lies outside). Without such a node the ancestor stays,
+        ``broader`` (Bladder Cancer → BLADDER); never the root, which means any tumour type."""
+        top = self.common_ancestor(sorted(codes))
+        if (self.nodes[top].main_type or "").lower() == main_type:
+            return top, "exact", top
+        members = set(codes)
+        heads = [c for c in codes if self.nodes[c].parent not in members]
+        covered = {h: sum(1 for c in codes if c == h or h in self.ancestors(c)) for h in heads}
+        best = max(sorted(heads), key=lambda h: covered[h])
+        if 2 * covered[best] > len(codes):
+            return best, "close", top
+        return (top, "broader", top) if self.nodes[top].level > 0 else None
+
     def common_ancestor(self, codes: list[str]) -> str:
         paths = [[c, *self._ancestors_of(c, self.nodes)] for c in codes]
         shared = set(paths[0]).intersection(*paths[1:])
@@ -240,11 +259,6 @@ def oncotree(folder: Path) -> OncoTree:
     return OncoTree.from_folder(folder)
 
 
-def available(source_dir: Path) -> bool:
-    folder = source_dir / FOLDER
-    return any(folder.glob("oncotree_*.json")) or any(folder.glob("oncotree_*_flat.tsv"))
-
-
 def emit_lineage(tree: OncoTree, code: str, node, edge, seen: set[str]) -> None:
     """The node and its ancestors with IS_A (used by loaders that point evidence at the tree)."""
     for n in tree.lineage_nodes(code):
@@ -256,9 +270,17 @@ def emit_lineage(tree: OncoTree, code: str, node, edge, seen: set[str]) -> None:
             edge(n.id, Rel.IS_A, S.tumour_type_id(n.parent))
 
 
+def load_entry(inputs: Inputs) -> list[LoadResult]:
+    return [load_tree(oncotree(inputs.folder()))]
+
+
 def load(source_dir: Path) -> LoadResult:
-    tree = oncotree(source_dir / FOLDER)
-    info = SourceInfo(SOURCE, tree.version, LICENCE, CITATION, list(tree.files))
+    """OncoTree from a folder of source folders (tests)."""
+    return load_entry(inputs_for(SOURCE, source_dir))[0]
+
+
+def load_tree(tree: OncoTree) -> LoadResult:
+    info = source_info(SOURCE, tree.version, list(tree.files))
     out = LoadResult(info)
     for n in sorted(tree.nodes.values(), key=lambda x: x.code):
         out.nodes.append(Node(n.id, Label.TUMOUR_TYPE, n.props(), SOURCE, tree.version))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Label, Rel
+from queries.endpoints import endpoint_note, has_counts, usable
 from queries.frames import in_set
 from queries.memo import per_artefact
 
@@ -17,6 +18,9 @@ RESULT_COLUMNS = ["n_enrolled", "n_evaluable", "n_response", "n_benefit", "benef
                   "orr_pct", "cbr_pct", "median_pfs_months", "median_os_months", "outcome_call",
                   "analysis", "analysis_kind", "year", "citation", "source_url", "locator",
                   "confidence", "source_file", "source_row"]
+#: Typed-endpoint properties of a Result (present once the curated tables carry them).
+ENDPOINT_COLUMNS = ["response_criterion", "benefit_kind", "benefit_weeks", "ci_level",
+                    "orr_ci_low", "orr_ci_high"]
 
 
 @per_artefact  # every analysis starts here; gaps needs it twice
@@ -58,12 +62,18 @@ def report_frame(art: Artefact, include_private: bool = True) -> pd.DataFrame:
     return r
 
 
-def current_results(art: Artefact, as_of: int | None = None,
-                    include_private: bool = True) -> tuple[pd.DataFrame, dict]:
+def current_results(art: Artefact, as_of: int | None = None, include_private: bool = True,
+                    endpoint: str | None = None,
+                    other_endpoints: bool = False) -> tuple[pd.DataFrame, dict]:
     """One row per cohort that has a report known by ``as_of`` (all reports when None).
 
-    Returns the frame and a header dict: how many reports were excluded for lacking a year
-    (never silently used in an as_of run) or for being newer than as_of.
+    The report that stands for a cohort is the latest known one; with ``endpoint``, the latest
+    one that carries that endpoint's counts of the reference kind (queries.endpoints). A later
+    report without counts therefore never erases an earlier report's counts, and a report is
+    passed over only for a later one of the same cohort that has them (SUPERSEDES first, then
+    year, then id, so the choice is deterministic). Returns the frame and a header dict: reports
+    excluded for lacking a year or being newer than ``as_of``, and cohorts whose latest report
+    had no usable counts so an earlier one stands.
     """
     reports = report_frame(art, include_private)
     header = {"as_of": as_of, "reports_total": len(reports), "excluded_no_year": 0,
@@ -74,14 +84,33 @@ def current_results(art: Artefact, as_of: int | None = None,
         header["excluded_no_year"] = int(no_year.sum())
         header["excluded_after_as_of"] = int((later & ~no_year).sum())
         reports = reports[~no_year & ~later]
-    sup = art.edges(Rel.SUPERSEDES)
-    known = set(reports["result"])
-    superseded = set(sup.loc[in_set(sup["src"], known), "dst"])
-    current = reports[~in_set(reports["result"], superseded)]
-    current = (current.sort_values(["cohort", "year"], na_position="first")
-               .drop_duplicates("cohort", keep="last"))
+    latest = _latest(art, reports)
+    if endpoint is None:
+        current = latest
+    else:
+        ok = usable(reports, endpoint, other_endpoints)
+        with_counts = _latest(art, reports[ok])
+        rest = latest[~in_set(latest["cohort"], set(with_counts["cohort"]))]
+        current = pd.concat([with_counts, rest], ignore_index=True)
+        earlier = with_counts[~in_set(with_counts["result"], set(latest["result"]))]
+        other = reports[~ok & has_counts(reports, endpoint)]
+        header |= {"endpoint": endpoint, "endpoint_kind": endpoint_note(endpoint,
+                                                                         other_endpoints),
+                   "cohorts_standing_on_earlier_report": sorted(earlier["cohort"]),
+                   "reports_other_endpoint_left_out": sorted(other["result"])}
     cohorts = cohort_frame(art, include_private)
     keep = ["result", "cohort", *RESULT_COLUMNS, "result_source"]
+    keep += [c for c in ENDPOINT_COLUMNS if c in current]
     out = cohorts.merge(current[keep], on="cohort", how="inner")
     header["cohorts_with_result"] = len(out)
     return out.sort_values("cohort", ignore_index=True), header
+
+
+def _latest(art: Artefact, reports: pd.DataFrame) -> pd.DataFrame:
+    """Per cohort, the report no other report in ``reports`` supersedes; latest year, then id."""
+    sup = art.edges(Rel.SUPERSEDES)
+    known = set(reports["result"])
+    superseded = set(sup.loc[in_set(sup["src"], known) & in_set(sup["dst"], known), "dst"])
+    current = reports[~in_set(reports["result"], superseded)]
+    return (current.sort_values(["cohort", "year", "result"], na_position="first")
+            .drop_duplicates("cohort", keep="last"))

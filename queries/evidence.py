@@ -22,13 +22,32 @@ def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.Dat
     With ``as_of`` only evidence whose year (its own, else its publication's) is known and not
     later is used; the header counts what was left out."""
     ev = art.nodes(Label.EVIDENCE)
-    header = {"evidence_total": len(ev), "evidence_excluded_no_year": 0,
+    if ev.empty:
+        return _rows(art, ev, as_of)
+    sig = ev["significance"].fillna("").str.lower()
+    keep = (ev["direction"].fillna("") == "supports") & sig.str.contains("sensitiv|response")
+    return _rows(art, ev[keep], as_of, len(ev))
+
+
+def opposing_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
+    """Rows of evidence against a use: sensitivity that the item does not support (CIViC,
+    MOAlmanac), or resistance it supports (CIViC; CGI "Resistant" and "No Responsive")."""
+    ev = art.nodes(Label.EVIDENCE)
+    if ev.empty:
+        return _rows(art, ev, as_of)
+    sig = ev["significance"].fillna("").str.lower()
+    dirn = ev["direction"].fillna("")
+    keep = (((dirn == "does not support") & sig.str.contains("sensitiv|response"))
+            | ((dirn == "supports") & sig.str.contains("resist")))
+    return _rows(art, ev[keep], as_of, len(ev))
+
+
+def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
+          total: int = 0) -> tuple[pd.DataFrame, dict]:
+    header = {"evidence_total": total, "evidence_excluded_no_year": 0,
               "evidence_excluded_after_as_of": 0}
     if ev.empty:
         return pd.DataFrame(columns=COLUMNS), header
-    sig = ev["significance"].fillna("").str.lower()
-    keep = (ev["direction"].fillna("") == "supports") & sig.str.contains("sensitiv|response")
-    ev = ev[keep]
     ev = ev.assign(year=ev["id"].map(evidence_years(art)))
     if as_of is not None:
         no_year = ev["year"].isna()

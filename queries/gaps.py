@@ -9,8 +9,9 @@ that is
 * ``inconclusive``: tested, but the exact 95% CI still contains both p0 and p1.
 
 A *candidate cohort* is an untested gap (never what a programme already tests), ranked by the
-borrowed posterior predictive response of the group (EX component of queries.model, in bands of
-0.1 so that the later keys can matter), the best supporting evidence tier, the number of
+posterior predictive response of a new histology of the group (queries.model: EXNEX with its
+hyperparameters integrated, EX at the prior weight, else NEX; its mean in bands of 0.1 so that
+the later keys can matter), the best supporting evidence tier, the number of
 supporting histologies, and rarity; each comes with its rationale (supporting result and
 evidence ids), the Simon optimal and minimax designs for the given p0/p1/alpha/beta and the
 DRUP-like 8 → 24 rule's operating characteristics.
@@ -37,14 +38,14 @@ from queries.hierarchy import (
     MIXED,
     alteration_groups,
     ancestors,
+    hierarchy,
     is_carrier,
-    parents_of,
-    treatment_keys,
     tumour_groups,
+    with_treatment_groups,
 )
-from queries.model import ExFit, predictive
+from queries.model import DRUP, exnex_posterior, success_probability
 from queries.params import Thresholds
-from queries.simon import drup_rule_characteristics, simon_designs, two_stage_success
+from queries.simon import drup_rule_characteristics, simon_designs
 
 KEY = [*GROUP[:2], "histology"]
 
@@ -66,7 +67,7 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
     c = c[is_carrier(art, c["alteration"])]
     c = c.join(alteration_groups(art, alteration_level), on="alteration")
     c = c.join(tumour_groups(art, tumour_level), on="tumour_type")
-    c["treatment_group"] = treatment_keys(art, c, treatment_level) if len(c) else []
+    c = with_treatment_groups(art, c, treatment_level)
     return c
 
 
@@ -78,9 +79,12 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
 
     Columns: status, treatment_group, alteration_group, alteration_group_name, histology,
     histology_name, n, k, rate, low, high (for inconclusive ones), n_supporting, supporting
-    (histologies with activity), pred_response, pred_p_above_p0, evidence_tier,
-    evidence_ids, rarity, supporting_rows (result and evidence ids behind the rationale),
-    sources (curated / committee:<file> of the supporting results), planned_cohorts."""
+    (histologies with activity), pred_response and pred_p_above_p0 (mean and P(rate > p0) of the
+    new-histology predictive), drup_success_prob (P(the 8 → 24 rule succeeds) integrated over
+    that predictive) with drup_success_low/high (its value at the predictive's 10%/90% rate
+    quantiles), evidence_tier, evidence_ids, rarity, supporting_rows (result and evidence ids
+    behind the rationale), sources (curated / committee:<file> of the supporting results),
+    planned_cohorts."""
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
@@ -97,7 +101,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         cohorts.loc[cohorts["known"], ["alteration_group", "tumour_type", "histology"]],
         ev[["alteration_group", "tumour_type", "histology"]]], ignore_index=True
     ).drop_duplicates()
-    tumour_parents = parents_of(art, Label.TUMOUR_TYPE)
+    tumour_dag = hierarchy(art, Label.TUMOUR_TYPE)
     # split once by key (filtering the whole frames per group dominated the run time)
     cohorts_by = _records_by(cohorts[["treatment_group", "alteration_group", "histology",
                                       "tumour_type", "known", "planned", "cohort"]],
@@ -119,9 +123,12 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         mixed_active = [r for r in part if r["histology"] == MIXED and r["low"] > t.p0]
         if not single and not mixed_active:
             continue
-        ex_a = [r["ex_a"] for r in part if pd.notna(r["ex_a"])]
-        ex = (ExFit(float(part[0]["ex_a"]), float(part[0]["ex_b"])) if ex_a else None)
-        pred, pred_p = predictive(ex, t.p0) if ex else (np.nan, np.nan)
+        # the group's fit, as histology_posteriors made it (cached in queries.model)
+        fitted = (exnex_posterior(np.array([r["k"] for r in single], dtype=float),
+                                  np.array([r["n"] for r in single], dtype=float), t.p0, t.p1)
+                  .predictive if single else None)
+        pred, pred_p = (fitted.mean, fitted.p_above(t.p0)) if fitted else (np.nan, np.nan)
+        win = success_probability(fitted, DRUP) if fitted else None
         support_rows = sorted({x for r in [*active, *mixed_active]
                                for x in str(r["result_ids"]).split(";") if x})
         mine = cohorts_by.get((tg, ag), [])
@@ -131,7 +138,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         # a tumour type above one the group tested (evidence filed under "Bowel" when colorectal
         # cancer was tested) is not another histology
         coarser = {a for c in mine if c["known"]
-                   for a in ancestors(c["tumour_type"], tumour_parents)[1:]}
+                   for a in ancestors(tumour_dag, c["tumour_type"])[1:]}
         group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in coarser]
         doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in coarser]
         candidates = {d["histology"] for d in doc}
@@ -143,6 +150,9 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                 "supporting": "; ".join(str(r["histology_name"]) for r in active) + (
                     "; mixed basket" if len(mixed_active) else ""),
                 "pred_response": pred, "pred_p_above_p0": pred_p,
+                "drup_success_prob": win.prob if win else np.nan,
+                "drup_success_low": win.low if win else np.nan,
+                "drup_success_high": win.high if win else np.nan,
                 "sources": ";".join(sorted({x for r in [*active, *mixed_active]
                                             for x in str(r["sources"]).split(";") if x}))}
         first_single: dict = {}
@@ -177,7 +187,8 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                 row["status"] = "untested"
             rows.append(row)
     cols = ["status", *GROUP, "histology", "histology_name", "n", "k", "rate", "low", "high",
-            "n_supporting", "supporting", "pred_response", "pred_p_above_p0", "evidence_tier",
+            "n_supporting", "supporting", "pred_response", "pred_p_above_p0",
+            "drup_success_prob", "drup_success_low", "drup_success_high", "evidence_tier",
             "evidence_ids", "rarity", "supporting_rows", "sources", "planned_cohorts"]
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["status", *KEY], ignore_index=True)
@@ -189,12 +200,26 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
                       alteration_level: str = "codon", tumour_level: str | int = "main_type",
                       treatment_level: str = "drug_class",
                       thresholds: Thresholds | None = None,
-                      include_private: bool = True) -> pd.DataFrame:
-    """Untested triples ranked for a new cohort, each with rationale and designs.
+                      include_private: bool = True, design: str = "drup") -> pd.DataFrame:
+    """Untested triples ranked by the probability that a new cohort of ``design`` succeeds,
+    integrated over the predictive, with evidence for and against (queries.candidates)."""
+    # imported here: queries.candidates builds on this module's unranked candidates
+    from queries.candidates import ranked_candidates
+
+    return ranked_candidates(art, as_of, endpoint, alteration_level, tumour_level,
+                             treatment_level, thresholds, include_private, design)
+
+
+def unranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "response",
+                        alteration_level: str = "codon", tumour_level: str | int = "main_type",
+                        treatment_level: str = "drug_class",
+                        thresholds: Thresholds | None = None,
+                        include_private: bool = True) -> pd.DataFrame:
+    """Untested triples, each with rationale and designs, in a provisional order
+    (queries.candidates ranks them).
 
     Columns: rank, the gap columns (status always ``untested``), rationale (text), simon_optimal,
-    simon_minimax (r1/n1, r/n text), drup_success_prob (probability that the 8 → 24 rule
-    declares the cohort active if its true rate equals pred_response). ``attrs["header"]``
+    simon_minimax (r1/n1, r/n text). ``attrs["header"]``
     carries the designs and the 8 → 24 rule's type I error and power at p0/p1."""
     t = thresholds or Thresholds()
     g = gaps(art, as_of, endpoint, alteration_level, tumour_level, treatment_level, t,
@@ -210,13 +235,8 @@ def candidate_cohorts(art: Artefact, as_of: int | None = None, endpoint: str = "
                               ascending=[False, True, False, False, True, True, True],
                               ignore_index=True).drop(columns=["_pred", "_tier"])
         out["rationale"] = [_rationale(r, t) for r in out.itertuples()]
-        pred = out["pred_response"].to_numpy(dtype=float)
-        known = ~np.isnan(pred)
-        success = np.full(len(pred), np.nan)
-        success[known] = two_stage_success(pred[known])
-        out["drup_success_prob"] = success
     else:
-        out = out.assign(rationale=[], drup_success_prob=[])
+        out = out.assign(rationale=[])
     out["simon_optimal"] = f"{designs['optimal'].r1}/{designs['optimal'].n1}, " \
                            f"{designs['optimal'].r}/{designs['optimal'].n}"
     out["simon_minimax"] = f"{designs['minimax'].r1}/{designs['minimax'].n1}, " \
@@ -264,7 +284,7 @@ def _evidence_keys(art: Artefact, ev: pd.DataFrame, alteration_level: str,
         return ev.assign(alteration_group=[], histology=[], treatment_group=[])
     ev = ev.join(alteration_groups(art, alteration_level), on="alteration")
     ev = ev.join(tumour_groups(art, tumour_level), on="tumour_type")
-    ev["treatment_group"] = treatment_keys(art, ev, treatment_level)
+    ev = with_treatment_groups(art, ev, treatment_level)
     return ev
 
 

@@ -6,6 +6,9 @@ parent). The level is always a visible parameter, so a reader sees which cohorts
 
 from __future__ import annotations
 
+import itertools
+
+import networkx as nx
 import pandas as pd
 
 from kg.artefact import Artefact
@@ -36,34 +39,46 @@ def is_carrier(art: Artefact, alterations: pd.Series) -> pd.Series:
     return in_set(alterations, carrier_alterations(art))
 
 
-def parents_of(art: Artefact, label: Label) -> dict[str, str]:
-    """child id → parent id along IS_A for one label."""
-    return _parents(art, label)
+def hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
+    """The IS_A hierarchy of one label as a DAG, edges child → parent.
+
+    A node may have several parents (a fusion sits under both partner genes), so roll-ups walk
+    the graph, never a child → parent dict."""
+    return _hierarchy(art, label)
 
 
 @per_artefact
-def _parents(art: Artefact, label: Label) -> dict[str, str]:
+def _hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
     e = art.edges(Rel.IS_A)
     e = e[e["src_label"] == str(label)]
-    return dict(zip(e["src"].tolist(), e["dst"].tolist(), strict=True))
+    dag = nx.DiGraph()
+    dag.add_nodes_from(art.nodes(label)["id"].tolist())
+    dag.add_edges_from(zip(e["src"].tolist(), e["dst"].tolist(), strict=True))
+    return dag
 
 
-def ancestors(node: str, parents: dict[str, str]) -> list[str]:
-    """The node then its ancestors, nearest first."""
-    chain, seen = [node], {node}
-    while chain[-1] in parents and parents[chain[-1]] not in seen:
-        chain.append(parents[chain[-1]])
-        seen.add(chain[-1])
-    return chain
+def ancestors(dag: nx.DiGraph, node: str) -> list[str]:
+    """The node then every ancestor, nearest first (ties by id, so the order is stable)."""
+    if node not in dag:
+        return [node]
+    dist = nx.single_source_shortest_path_length(dag, node)
+    return sorted(dist, key=lambda a: (dist[a], a))
+
+
+def descendants(dag: nx.DiGraph, node: str) -> set[str]:
+    """The node and everything below it."""
+    return ({node} | nx.ancestors(dag, node)) if node in dag else {node}
 
 
 def alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
-    """alteration → group id and name at ``level``.
+    """alteration → group id and name at ``level`` (an alteration may have several groups).
 
     The group is the nearest ancestor-or-self whose level is at least as coarse as the one asked
     for (variant < codon < exon < kind < gene < group; signature stays itself); when no ancestor
     is that coarse, the coarsest one. So at ``codon`` BRAF V600E joins BRAF V600, and a cohort
-    that already selects any BRAF mutation stays a group of its own (it cannot be split)."""
+    that already selects any BRAF mutation stays a group of its own (it cannot be split). An
+    alteration with two parents at that level (a fusion under both partners) belongs to both;
+    :func:`queries.outcomes.annotate` keeps the one the treatment targets."""
     check_choice("alteration level", level, ALTERATION_LEVELS)
     return _alteration_groups(art, level)
 
@@ -73,18 +88,20 @@ def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     alts = art.nodes(Label.ALTERATION)
     ids = alts["id"].tolist()  # iterating an Arrow-backed column element by element is slow
     levels = dict(zip(ids, alts["level"].tolist(), strict=True))
-    parents = _parents(art, Label.ALTERATION)
+    dag = _hierarchy(art, Label.ALTERATION)
     rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
     want = rank[level]
     rows = []
     for aid in ids:
-        chain = ancestors(aid, parents)
-        pick = chain[-1]
-        for a in chain:
-            if rank.get(levels[a], 0) >= want:
-                pick = a
-                break
-        rows.append((aid, pick))
+        dist = nx.single_source_shortest_path_length(dag, aid)
+        coarse = [a for a in dist if rank.get(levels.get(a), 0) >= want]
+        if coarse:  # every nearest ancestor at that level: EML4::ALK → EML4 and ALK fusions
+            nearest = min(dist[a] for a in coarse)
+            picks = sorted(a for a in coarse if dist[a] == nearest)
+        else:  # nothing that coarse: the coarsest ancestors (the DAG's tops above it)
+            tops = [a for a in dist if dag.out_degree(a) == 0]
+            picks = sorted(tops) or [aid]
+        rows.extend((aid, pick) for pick in picks)
     out = pd.DataFrame(rows, columns=["alteration", "alteration_group"])
     out["alteration_group_name"] = out["alteration_group"].map(alts.set_index("id")["name"])
     return out.set_index("alteration")
@@ -92,9 +109,7 @@ def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
 
 def alteration_descendants(art: Artefact, alteration: str) -> set[str]:
     """The alteration and everything below it (what a query "for BRAF V600" covers)."""
-    parents = _parents(art, Label.ALTERATION)
-    ids = art.nodes(Label.ALTERATION)["id"]
-    return {a for a in ids if alteration in ancestors(a, parents)}
+    return descendants(_hierarchy(art, Label.ALTERATION), alteration)
 
 
 def tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
@@ -110,7 +125,7 @@ def _tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
     tt = art.nodes(Label.TUMOUR_TYPE)
     ids = tt["id"].tolist()
     name = dict(zip(ids, tt["name"].tolist(), strict=True))
-    parents = _parents(art, Label.TUMOUR_TYPE)
+    dag = _hierarchy(art, Label.TUMOUR_TYPE)
     column = (dict(zip(ids, tt[level].tolist(), strict=True)) if level in ("main_type", "tissue")
               else {})
     depth_of = (dict(zip(ids, tt["level"].tolist(), strict=True)) if isinstance(level, int)
@@ -129,7 +144,7 @@ def _tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
             rows.append((tid, str(value), str(value)))
         else:
             pick = tid
-            for a in ancestors(tid, parents):
+            for a in ancestors(dag, tid):
                 depth = depth_of.get(a)
                 if depth is not None and not pd.isna(depth) and int(depth) <= level:
                     pick = a
@@ -141,52 +156,90 @@ def _tumour_groups(art: Artefact, level: str | int) -> pd.DataFrame:
 
 
 def tumour_descendants(art: Artefact, tumour: str) -> set[str]:
-    parents = _parents(art, Label.TUMOUR_TYPE)
-    ids = art.nodes(Label.TUMOUR_TYPE)["id"]
-    return {t for t in ids if tumour in ancestors(t, parents)}
+    return descendants(_hierarchy(art, Label.TUMOUR_TYPE), tumour)
 
 
 def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Series:
-    """A treatment group key per cohort row (needs ``regimen`` and ``alteration`` columns).
+    """Treatment group keys per row (needs ``regimen`` and ``alteration`` columns): a list per
+    row, because a drug may act in several classes (see :func:`with_treatment_groups`).
 
-    ``regimen``: the regimen id. ``drug_class``: the regimen's set of drug classes (dabrafenib +
-    trametinib → "BRAF inhibitor + MEK inhibitor"). ``target_class``: the classes of the member
-    drugs that target a gene of the selected alteration (its own gene, or genes below or above
-    it); regimens with no such member keep their full class set."""
+    ``regimen``: the regimen id. ``drug_class``: one class per member drug, joined (dabrafenib +
+    trametinib → "BRAF inhibitor + MEK inhibitor"); a member with several classes takes the ones
+    acting on the selected alteration's genes (TARGETS.drug_classes: entrectinib is a TRK
+    inhibitor for NTRK fusions, a ROS1 inhibitor for ROS1 fusions), else its primary class.
+    ``target_class``: the same, keeping only the members that act on those genes (a companion
+    such as an added EGFR antibody is dropped); regimens with no such member keep their
+    ``drug_class`` key. Several acting classes of one member give one key each."""
     check_choice("treatment level", level, TREATMENT_LEVELS)
     if level == "regimen":
-        return cohorts["regimen"].astype(str)
-    reg = art.nodes(Label.REGIMEN)
-    drug_classes = dict(zip(reg["id"], reg["drug_classes"], strict=True))
-
-    def classes(regimen: str) -> str:
-        raw = drug_classes.get(regimen)
-        if raw is None or pd.isna(raw) or raw == "":
-            return str(regimen)
-        return " + ".join(sorted(str(raw).split(";")))
-
-    if level == "drug_class":
-        return cohorts["regimen"].map(classes)
-    drugs = art.nodes(Label.DRUG).set_index("id")
-    includes = art.edges(Rel.INCLUDES).groupby("src")["dst"].apply(list).to_dict()
-    targets = art.edges(Rel.TARGETS).groupby("src")["dst"].apply(set).to_dict()
+        return pd.Series([[str(r)] for r in cohorts["regimen"]], index=cohorts.index,
+                         dtype=object)
+    members = _regimen_members(art)
+    acting = _acting_classes(art)
+    primary = _primary_class(art)
     alt_genes = _alteration_gene_sets(art)
     keys = []
     for regimen, alteration in zip(cohorts["regimen"], cohorts["alteration"], strict=True):
         genes = alt_genes.get(alteration, set())
-        hit = sorted({str(drugs.at[d, "drug_class"]) for d in includes.get(regimen, [])
-                      if targets.get(d, set()) & genes and d in drugs.index})
-        keys.append(" + ".join(hit) if hit else classes(regimen))
-    return pd.Series(keys, index=cohorts.index)
+        drugs = members.get(regimen, [])
+        if not drugs:
+            keys.append([str(regimen)])
+            continue
+        hits = {d: sorted({c for g in genes for c in acting.get((d, g), ())}) for d in drugs}
+        per_drug = [hits[d] or [primary.get(d, d)] for d in drugs]
+        if level == "target_class" and any(hits.values()):
+            per_drug = [hits[d] for d in drugs if hits[d]]
+        combos = {" + ".join(sorted(set(c))) for c in itertools.product(*per_drug)}
+        keys.append(sorted(combos))
+    return pd.Series(keys, index=cohorts.index, dtype=object)
+
+
+def with_treatment_groups(art: Artefact, rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    """``rows`` with a ``treatment_group`` column, a row repeated once per group it is in."""
+    if rows.empty:
+        return rows.assign(treatment_group=pd.Series(dtype=object))
+    out = rows.assign(treatment_group=treatment_keys(art, rows, level))
+    return out.explode("treatment_group")
+
+
+@per_artefact
+def _regimen_members(art: Artefact) -> dict[str, list[str]]:
+    inc = art.edges(Rel.INCLUDES)
+    out: dict[str, list[str]] = {}
+    for reg, drug in zip(inc["src"].tolist(), inc["dst"].tolist(), strict=True):
+        out.setdefault(reg, []).append(drug)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+@per_artefact
+def _primary_class(art: Artefact) -> dict[str, str]:
+    drugs = art.nodes(Label.DRUG)
+    return {d: str(c) for d, c in zip(drugs["id"], drugs["drug_class"], strict=True)
+            if isinstance(c, str) and c}
+
+
+@per_artefact
+def _acting_classes(art: Artefact) -> dict[tuple[str, str], set[str]]:
+    """(drug, gene) → the classes under which the drug acts on that gene."""
+    t = art.edges(Rel.TARGETS)
+    primary = _primary_class(art)
+    classes = t["drug_classes"].tolist() if "drug_classes" in t else [None] * len(t)
+    out: dict[tuple[str, str], set[str]] = {}
+    for drug, gene, cls in zip(t["src"].tolist(), t["dst"].tolist(), classes, strict=True):
+        found = set(str(cls).split(";")) if isinstance(cls, str) and cls else set()
+        if not found and drug in primary:
+            found = {primary[drug]}
+        out.setdefault((drug, gene), set()).update(found)
+    return out
 
 
 @per_artefact
 def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
     """Genes linked to an alteration directly or through its ancestors and descendants."""
-    parents = _parents(art, Label.ALTERATION)
+    dag = _hierarchy(art, Label.ALTERATION)
     in_gene = art.edges(Rel.IN_GENE).groupby("src")["dst"].apply(set).to_dict()
     ids = list(art.nodes(Label.ALTERATION)["id"])
-    chains = {a: ancestors(a, parents) for a in ids}
+    chains = {a: ancestors(dag, a) for a in ids}
     out: dict[str, set[str]] = {a: set() for a in ids}
     for chain in chains.values():
         genes = set().union(*(in_gene.get(x, set()) for x in chain))

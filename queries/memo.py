@@ -22,6 +22,7 @@ from kg.artefact import Artefact
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_ENTRIES = 64
 _CACHES: list[OrderedDict] = []
+_CLEARERS: list[Callable[[], None]] = []
 
 
 def artefact_key(art: Artefact) -> tuple[str, str]:
@@ -59,7 +60,14 @@ def per_artefact(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def also_clear(clear_fn: Callable[[], None]) -> None:
+    """Have ``clear()`` also call ``clear_fn`` (caches keyed on values, such as model fits)."""
+    _CLEARERS.append(clear_fn)
+
+
 def clear() -> None:
     """Forget every memoised result (cold timings, tests that rebuild in place)."""
     for cache in _CACHES:
         cache.clear()
+    for clear_fn in _CLEARERS:
+        clear_fn()

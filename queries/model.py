@@ -1,47 +1,136 @@
-"""A small hierarchical model that borrows strength across histologies (EXNEX-like).
+"""The EXNEX hierarchical model with its hyperparameters integrated on a grid (no MCMC).
 
-Why our own: no maintained Python package fits an EXNEX model without MCMC, and the analyses
-run per group on every query. The model is closed-form and deterministic:
+Model (Neuenschwander et al. 2016, Pharm Stat 15:123; the JAGS model of the R package
+bhmbasket): for histology j with r_j responders of n_j, logit(p_j) = θ_j and
 
-* **EX** (exchangeable) component: the histologies' response rates are draws from one
-  Beta(a, b), fitted by empirical Bayes (maximum marginal beta-binomial likelihood over the
-  group's histologies, ``scipy.stats.betabinom``). The precision a + b is bounded to
-  [``S_MIN``, ``S_MAX``] so that two or three histologies cannot force complete pooling or
-  none; with a single histology the precision is ``S_MIN`` (almost no borrowing).
-* **NEX** (non-exchangeable) component: a weak Beta prior of one patient's worth, centred
-  halfway between p0 and p1, so that a histology unlike the others keeps its own data.
-* Each histology's posterior is the mixture w_i · Beta(a + r_i, b + n_i − r_i) +
-  (1 − w_i) · Beta(nex_a + r_i, nex_b + n_i − r_i) with w_i the posterior weight of EX
-  (prior weight ``PRIOR_EX`` = 0.5, updated by each component's beta-binomial marginal
-  likelihood of that histology's counts), as in Neuenschwander et al. 2016 (Clin Trials).
+* **EX** with prior probability w: θ_j ~ N(μ, τ²), μ ~ N(ex_mean, ex_sd²),
+  τ ~ half-normal(tau_scale);
+* **NEX** with probability 1 − w: θ_j ~ N(nex_mean, nex_sd²), independently per histology.
 
-A new, untested histology's *borrowed posterior predictive* rate is the EX component's mean
-a / (a + b) (what a histology exchangeable with the tested ones is expected to show), and its
-probability of exceeding p0 under Beta(a, b).
+Why a grid: no maintained Python package fits EXNEX without MCMC, and every analysis refits
+every group. Given (μ, τ) the histologies are independent, so the EX/NEX indicators sum out
+exactly: p(data | μ, τ) = Π_j [w·m_EX,j(μ, τ) + (1 − w)·m_NEX,j], with m the binomial
+likelihood integrated over θ_j. θ and μ share one logit grid (step 0.1, so τ → 0, complete
+pooling, is exact on it); τ has a grid of its own. Integrals over θ given (μ, τ) are
+convolutions of the likelihood with a discrete normal kernel (scipy.fft), so a group costs a
+few FFTs. Against a 0.02-step grid with 150 τ points, on the imatinib sarcoma data and a few
+extreme groups (0/1, 45/60 + 8/12, 200/724), means and SDs agree within 0.0006 and tail
+probabilities within 0.003, except next to a threshold for a histology of several hundred
+patients, whose posterior is narrower than the step (0.011 for 200/724 at 0.3). Every
+posterior is a distribution on the grid: mean, SD, quantiles and tail probabilities are sums
+over it, and the posterior predictive of a new histology (EX with the prior weight w,
+otherwise NEX) is one too. Default priors (``Priors.default``) follow the paper's advice: NEX
+and the EX predictive worth one patient around (p0 + p1)/2, τ ~ HN(1).
+
+``exnex_posterior`` and ``predictive`` keep their old names and inputs; their outputs now
+come from this integrated model (``Posterior.ex`` is the moment-matched Beta of the new
+histology's predictive, kept for callers that store two numbers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import betaincc, betaln, expit, logit
-from scipy.stats import beta as beta_dist
-from threadpoolctl import ThreadpoolController
+from scipy import fft
+from scipy.special import betaincc, expit, log_expit, logit
+from scipy.stats import halfnorm, norm
 
-S_MIN, S_MAX = 2.0, 200.0
+from queries import memo
+from queries.simon import DRUP_MIN, DRUP_MIN1, DRUP_N, DRUP_N1, two_stage_success
 
-
-@cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
 PRIOR_EX = 0.5
+STEP = 0.1
+THETA = np.round(np.arange(-9.0, 9.0 + STEP / 2, STEP), 10)  # logit grid for θ and μ
+RATE = expit(THETA)
+#: τ grid in units of the half-normal scale (finer near 0, where homogeneous data put τ)
+TAU_UNITS = np.array([0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.5, 1.8, 2.2, 2.7, 3.3,
+                      4.2])
+_T = len(THETA)
+_NFFT = fft.next_fast_len(2 * _T - 1, real=True)  # no wrap-around onto the lags kept
+_LOG_P, _LOG_Q = log_expit(THETA), log_expit(-THETA)
+_EDGES = np.concatenate([[THETA[0] - STEP / 2], THETA + STEP / 2])
+
+
+@dataclass(frozen=True)
+class Priors:
+    """EX: μ ~ N(ex_mean, ex_sd²), τ ~ HN(tau_scale); NEX: θ ~ N(nex_mean, nex_sd²); P(EX) = w."""
+
+    ex_mean: float
+    ex_sd: float
+    tau_scale: float
+    nex_mean: float
+    nex_sd: float
+    w: float = PRIOR_EX
+
+    @classmethod
+    def default(cls, p0: float, p1: float, tau_scale: float = 1.0,
+                w: float = PRIOR_EX) -> Priors:
+        """One patient's worth of information around m = (p0 + p1)/2 (Neuenschwander et al.
+        2016, sec. 2.3): NEX variance 1/(m(1 − m)); the EX mean's variance is that minus τ's
+        scale², so that a new EX histology's prior is also worth about one patient."""
+        m = (p0 + p1) / 2
+        var = 1 / (m * (1 - m))
+        return cls(float(logit(m)), float(np.sqrt(var - tau_scale**2)), tau_scale,
+                   float(logit(m)), float(np.sqrt(var)), w)
+
+
+@dataclass(frozen=True)
+class GridDistribution:
+    """A distribution of a response rate as masses on the logit grid ``THETA``."""
+
+    mass: np.ndarray = field(repr=False)
+
+    @property
+    def mean(self) -> float:
+        return float(self.mass @ RATE)
+
+    @property
+    def sd(self) -> float:
+        return float(np.sqrt(max(self.mass @ RATE**2 - self.mean**2, 0.0)))
+
+    def p_above(self, rate: float) -> float:
+        return float(1 - _cdf(self.mass[None, :], rate)[0, 0])
+
+    def quantile(self, q: float | np.ndarray) -> np.ndarray:
+        return _quantiles(self.mass[None, :], np.atleast_1d(q))[0]
+
+
+@dataclass(frozen=True)
+class TwoStageDesign:
+    """Stage 1 of n1, continue on ≥ min1 successes; declared active on ≥ min_total of n."""
+
+    n1: int
+    min1: int
+    n: int
+    min_total: int
+
+    @classmethod
+    def simon(cls, n1: int, r1: int, n: int, r: int) -> TwoStageDesign:
+        """Simon's (r1/n1, r/n): stop when ≤ r1 of n1, active when > r of n."""
+        return cls(n1, r1 + 1, n, r + 1)
+
+
+DRUP = TwoStageDesign(DRUP_N1, DRUP_MIN1, DRUP_N, DRUP_MIN)
+
+
+@dataclass(frozen=True)
+class Success:
+    """P(a new cohort succeeds) integrated over a predictive, and its spread: ``low``/``high``
+    are the success probabilities at the predictive's 10% and 90% rate quantiles (the rule's
+    success probability rises with the rate), ``sd`` that of the per-rate probability."""
+
+    prob: float
+    low: float
+    high: float
+    sd: float
 
 
 @dataclass(frozen=True)
 class ExFit:
+    """A Beta(a, b) summary of a group's new-histology predictive (two storable numbers)."""
+
     a: float
     b: float
 
@@ -50,78 +139,175 @@ class ExFit:
         return self.a / (self.a + self.b)
 
 
-def fit_exchangeable(r: np.ndarray, n: np.ndarray) -> ExFit:
-    """Empirical-Bayes Beta(a, b) for the EX component (bounded precision, deterministic)."""
-    r, n = np.asarray(r, dtype=float), np.asarray(n, dtype=float)
-    pooled = (r.sum() + 0.5) / (n.sum() + 1.0)
-    if len(r) < 2:
-        return ExFit(pooled * S_MIN, (1 - pooled) * S_MIN)
-
-    # betabinom.logpmf's own formula, written out: the scipy distribution wrapper (argument
-    # checks, broadcasting) cost 20x the arithmetic in this hot loop; same floats, same optimum
-    k = np.floor(r)
-    combiln = -np.log(n + 1) - betaln(n - k + 1, k + 1)
-
-    def nll(theta: np.ndarray) -> float:
-        mu = expit(theta[0])
-        s = np.exp(theta[1])
-        a, b = mu * s, (1 - mu) * s
-        return -float((combiln + betaln(k + a, n - k + b) - betaln(a, b)).sum())
-
-    start = np.array([logit(pooled), np.log(10.0)])
-    bounds = [(-8.0, 8.0), (np.log(S_MIN), np.log(S_MAX))]
-    # one BLAS thread: on a busy machine OpenBLAS's thread hand-offs made each 2-parameter
-    # L-BFGS-B fit take 18 ms instead of 1 ms (same arithmetic, same optimum)
-    with _blas().limit(limits=1, user_api="blas"):
-        res = minimize(nll, start, method="L-BFGS-B", bounds=bounds)
-    mu, s = float(expit(res.x[0])), float(np.exp(res.x[1]))
-    return ExFit(mu * s, (1 - mu) * s)
-
-
-def nex_prior(p0: float, p1: float) -> tuple[float, float]:
-    m = (p0 + p1) / 2
-    return m, 1 - m
-
-
 @dataclass(frozen=True)
 class Posterior:
-    """Per-histology posterior summaries (arrays aligned with the input order)."""
+    """Per-histology posteriors (arrays aligned with the input order) and the group's
+    predictive for a new histology (``predictive``: EX/NEX mixture at the prior weight;
+    ``predictive_ex``: its exchangeable part alone)."""
 
     mean: np.ndarray
+    sd: np.ndarray
+    q025: np.ndarray
+    median: np.ndarray
+    q975: np.ndarray
     p_above_p0: np.ndarray
     p_above_p1: np.ndarray
     p_below_p0: np.ndarray
     w_exchangeable: np.ndarray
+    mass: np.ndarray = field(repr=False)
+    predictive: GridDistribution
+    predictive_ex: GridDistribution
     ex: ExFit
+
+    def histology(self, j: int) -> GridDistribution:
+        return GridDistribution(self.mass[j])
+
+
+def fit(r: np.ndarray, n: np.ndarray, priors: Priors, p0: float, p1: float) -> Posterior:
+    """The EXNEX posterior of histologies with r of n responders under ``priors``."""
+    key = (tuple(np.asarray(r, dtype=float)), tuple(np.asarray(n, dtype=float)), priors, p0, p1)
+    return _fit(*key)
+
+
+@lru_cache(maxsize=4096)
+def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
+    # cached: histology_posteriors fits each group once and gaps asks again for its predictive
+    k, size = np.array(r), np.array(n)
+    if np.any(size < 0) or np.any(k < 0) or np.any(k > size):
+        raise ValueError(f"responders must lie in 0..n: r={list(r)}, n={list(n)}")
+    w = priors.w
+    kernels = _kernels(priors.tau_scale)
+    log_lik = k[:, None] * _LOG_P + (size - k)[:, None] * _LOG_Q
+    lik = np.exp(log_lik - log_lik.max(axis=1, keepdims=True))      # (J, T), scaled per row
+    nex = _nex_mass(priors.nex_mean, priors.nex_sd)
+    m_nex = lik @ nex                                                # (J,)
+    m_ex = _convolve(_rfft(lik)[:, None, :] * kernels)               # (J, tau, mu)
+    both = np.maximum(w * m_ex + (1 - w) * m_nex[:, None, None], 1e-300)
+    log_post = _log_hyperprior(priors) + np.log(both).sum(axis=0)    # (tau, mu)
+    post = np.exp(log_post - log_post.max())
+    post /= post.sum()
+    share = post / both                          # ∝ P(μ, τ | all data but histology j)
+    w_post = (share * w * m_ex).sum(axis=(1, 2))
+    spread = _convolve((_rfft(share) * kernels).sum(axis=1))         # (J, T)
+    mass = lik * (w * spread + (1 - w) * nex * share.sum(axis=(1, 2))[:, None])
+    mass = _normalise(mass)
+    pred_ex = _normalise(_convolve((_rfft(post) * kernels).sum(axis=1)[0]))
+    pred = GridDistribution(w * pred_ex + (1 - w) * nex)
+    q = _quantiles(mass, np.array([0.025, 0.5, 0.975]))
+    mean = mass @ RATE
+    above = 1 - _cdf(mass, np.array([p0, p1]))
+    arrays = {"mean": mean, "sd": np.sqrt(np.maximum(mass @ RATE**2 - mean**2, 0)),
+              "q025": q[:, 0], "median": q[:, 1], "q975": q[:, 2], "p_above_p0": above[:, 0],
+              "p_above_p1": above[:, 1], "p_below_p0": 1 - above[:, 0],
+              "w_exchangeable": w_post, "mass": mass}
+    for a in (*arrays.values(), pred.mass, pred_ex):
+        a.flags.writeable = False  # the result is cached and shared
+    return Posterior(**arrays, predictive=pred, predictive_ex=GridDistribution(pred_ex),
+                     ex=_beta_summary(pred))
+
+
+memo.also_clear(_fit.cache_clear)
 
 
 def exnex_posterior(r: np.ndarray, n: np.ndarray, p0: float, p1: float,
                     prior_ex: float = PRIOR_EX) -> Posterior:
-    r, n = np.asarray(r, dtype=float), np.asarray(n, dtype=float)
-    ex = fit_exchangeable(r, n)
-    na, nb = nex_prior(p0, p1)
-    m_ex = _betabinom_pmf(r, n, ex.a, ex.b)
-    m_nex = _betabinom_pmf(r, n, na, nb)
-    w = prior_ex * m_ex / (prior_ex * m_ex + (1 - prior_ex) * m_nex)
-    ea, eb = ex.a + r, ex.b + n - r
-    xa, xb = na + r, nb + n - r
-    mean = w * ea / (ea + eb) + (1 - w) * xa / (xa + xb)
-
-    def above(p: float) -> np.ndarray:
-        # Beta survival = regularised upper incomplete beta (scipy.special), without the
-        # distribution wrapper's per-call checks (4 calls per group, the group loop's cost)
-        return w * betaincc(ea, eb, p) + (1 - w) * betaincc(xa, xb, p)
-
-    return Posterior(mean=mean, p_above_p0=above(p0), p_above_p1=above(p1),
-                     p_below_p0=1 - above(p0), w_exchangeable=w, ex=ex)
+    """The integrated EXNEX posterior under ``Priors.default(p0, p1)`` with P(EX) = prior_ex."""
+    return fit(r, n, Priors.default(p0, p1, w=prior_ex), p0, p1)
 
 
-def _betabinom_pmf(k: np.ndarray, n: np.ndarray, a: float, b: float) -> np.ndarray:
-    """scipy's betabinom.pmf formula, via scipy.special (same values, no wrapper overhead)."""
-    return np.exp(-np.log(n + 1) - betaln(n - k + 1, k + 1) + betaln(k + a, n - k + b)
-                  - betaln(a, b))
+def predictive(ex: ExFit | GridDistribution, p0: float) -> tuple[float, float]:
+    """Predictive mean rate of a new histology and P(rate > p0): exact for a grid
+    predictive (``Posterior.predictive``), the Beta summary's otherwise."""
+    if isinstance(ex, GridDistribution):
+        return ex.mean, ex.p_above(p0)
+    return ex.mean, float(betaincc(ex.a, ex.b, p0))
 
 
-def predictive(ex: ExFit, p0: float) -> tuple[float, float]:
-    """Borrowed predictive mean rate of a new exchangeable histology and P(rate > p0)."""
-    return ex.mean, float(beta_dist.sf(p0, ex.a, ex.b))
+def success_probability(dist: GridDistribution, design: TwoStageDesign = DRUP) -> Success:
+    """P(a cohort run under ``design`` succeeds) with its rate drawn from ``dist``: the
+    beta-binomial-like sum over the rate grid of the design's per-rate success probability."""
+    per_rate = _per_rate_success(design)
+    prob = float(dist.mass @ per_rate)
+    low, high = np.interp(dist.quantile(np.array([0.1, 0.9])), RATE, per_rate)
+    sd = float(np.sqrt(max(dist.mass @ per_rate**2 - prob**2, 0.0)))
+    return Success(prob, float(low), float(high), sd)
+
+
+@lru_cache(maxsize=64)
+def _per_rate_success(design: TwoStageDesign) -> np.ndarray:
+    out = two_stage_success(RATE, design.n1, design.min1, design.n, design.min_total)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=16)
+def _kernels(tau_scale: float) -> np.ndarray:
+    """FFTs of the discrete normal kernels N(0, τ²) on the grid's offsets, one per τ."""
+    offsets = np.arange(-(_T - 1), _T) * STEP
+    out = np.zeros((len(TAU_UNITS), _NFFT))
+    for i, tau in enumerate(TAU_UNITS * tau_scale):
+        if tau < STEP / 4:
+            out[i, _T - 1] = 1.0       # narrower than the grid: all mass on the same point
+        else:
+            kern = np.exp(-0.5 * (offsets / tau) ** 2)
+            out[i, :len(offsets)] = kern / kern.sum()
+    return fft.rfft(out)[None, :, :]
+
+
+def _rfft(values: np.ndarray) -> np.ndarray:
+    """FFT of the grid values zero-padded to the convolution length (padded here: scipy's
+    own padding of a stack of short rows cost 6x the transform)."""
+    buf = np.zeros((*values.shape[:-1], _NFFT))
+    buf[..., :_T] = values
+    return fft.rfft(buf)
+
+
+def _convolve(spectrum: np.ndarray) -> np.ndarray:
+    """Back from the FFT, keeping the lags that land on the grid; float noise clipped at 0."""
+    return np.maximum(fft.irfft(spectrum, _NFFT)[..., _T - 1:2 * _T - 1], 0.0)
+
+
+@lru_cache(maxsize=16)
+def _log_hyperprior(priors: Priors) -> np.ndarray:
+    """log prior mass of each (τ, μ) grid cell: normal μ, half-normal τ (trapezoid in τ)."""
+    tau = TAU_UNITS * priors.tau_scale
+    width = np.gradient(tau)
+    width[[0, -1]] /= 2 if len(tau) > 1 else 1
+    log_tau = halfnorm.logpdf(tau, scale=priors.tau_scale) + np.log(width)
+    log_mu = norm.logpdf(THETA, priors.ex_mean, priors.ex_sd)
+    return log_tau[:, None] + log_mu[None, :]
+
+
+@lru_cache(maxsize=16)
+def _nex_mass(mean: float, sd: float) -> np.ndarray:
+    return _normalise(norm.pdf(THETA, mean, sd))
+
+
+def _normalise(mass: np.ndarray) -> np.ndarray:
+    return mass / mass.sum(axis=-1, keepdims=True)
+
+
+def _cumulative(mass: np.ndarray) -> np.ndarray:
+    """P(θ ≤ cell edge) per row, each grid mass spread evenly over its cell."""
+    out = np.zeros((len(mass), _T + 1))
+    np.cumsum(mass, axis=1, out=out[:, 1:])
+    return out
+
+
+def _cdf(mass: np.ndarray, rates: float | np.ndarray) -> np.ndarray:
+    """P(rate ≤ x) per row: the cell-wise linear interpolation of ``_cumulative``."""
+    cum = _cumulative(mass)
+    x = np.clip(logit(np.atleast_1d(rates)), _EDGES[0], _EDGES[-1])
+    pos = (x - _EDGES[0]) / STEP
+    i = np.minimum(pos.astype(int), _T - 1)
+    return cum[:, i] + (pos - i) * mass[:, i]
+
+
+def _quantiles(mass: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    return expit(np.array([np.interp(qs, c, _EDGES) for c in _cumulative(mass)]))
+
+
+def _beta_summary(dist: GridDistribution) -> ExFit:
+    m, v = dist.mean, dist.sd**2
+    s = m * (1 - m) / v - 1
+    return ExFit(m * s, (1 - m) * s)

@@ -18,17 +18,27 @@ from __future__ import annotations
 import pandas as pd
 
 from kg.artefact import Artefact
+from kg.schema import ROOT_TUMOUR, Label, Rel
 from queries.cohorts import current_results
+from queries.endpoints import CI_METHOD, COUNT_OF, endpoint_label
+from queries.endpoints import usable as endpoint_usable
 from queries.estimates import clopper_pearson_many
-from queries.hierarchy import alteration_groups, treatment_keys, tumour_groups
+from queries.hierarchy import (
+    alteration_groups,
+    ancestors,
+    hierarchy,
+    tumour_groups,
+    with_treatment_groups,
+)
+from queries.memo import per_artefact
+from queries.overlap import non_overlapping
 from queries.params import ENDPOINTS, check_choice
 
-COUNT_OF = {"response": "n_response", "benefit": "n_benefit"}
 UNIT_COLUMNS = ["unit", "cohort", "parent_cohort", "derived", "trial", "trial_name", "regimen",
                 "regimen_name", "drug_classes", "alteration", "tumour_type", "n", "k",
                 "result_ids", "source", "private", "year", "benefit_definition",
                 "median_pfs_months", "arm", "tumour_type_published", "status", "design",
-                "outcome_call"]
+                "outcome_call", "endpoint_kind"]
 
 
 def _with_header(df: pd.DataFrame, header: dict) -> pd.DataFrame:
@@ -40,35 +50,63 @@ def cohort_outcomes(art: Artefact, as_of: int | None = None,
                     include_private: bool = True) -> pd.DataFrame:
     """One row per cohort with a current report: ORR and CBR with exact 95% CIs.
 
+    Each endpoint comes from the report that stands for the cohort on that endpoint (the latest
+    carrying its counts, of the reference kind: queries.endpoints), so ORR and CBR may come from
+    two reports: ``result`` / ``cbr_result`` name them, ``n_evaluable`` / ``cbr_n_evaluable`` are
+    their denominators. Rows with other endpoints keep their figures out of ``orr``/``cbr`` and
+    say what they measured in ``endpoint_kind``.
+
     Columns: cohort, parent_cohort (set for strata), trial, trial_name, arm, regimen_name,
     drug_classes, alteration, alteration_name, tumour_type, tumour_type_name, result, year,
-    analysis_kind, n_evaluable, n_response, orr, orr_low, orr_high, n_benefit, cbr, cbr_low,
-    cbr_high, benefit_definition, median_pfs_months, outcome_call, source (curated or
-    committee:<file>), private, citation. Rates are fractions (0-1); NaN when not reported.
-    ``attrs["header"]``: as_of and the reports excluded (no year / later than as_of)."""
-    cur, header = current_results(art, as_of, include_private)
-    out = cur.rename(columns={"result_source": "source"})
-    for prefix, col in (("orr", "n_response"), ("cbr", "n_benefit")):
-        out[prefix] = out[col] / out["n_evaluable"]
+    analysis_kind, n_evaluable, n_response, orr, orr_low, orr_high, cbr_result,
+    cbr_n_evaluable, n_benefit, cbr, cbr_low, cbr_high, benefit_definition, endpoint_kind,
+    median_pfs_months, outcome_call, source (curated or committee:<file>), private, citation.
+    Rates are fractions (0-1); NaN when not reported. ``attrs["header"]``: as_of, the reports
+    excluded (no year / later than as_of), cohorts standing on an earlier report, CI method."""
+    resp, header = current_results(art, as_of, include_private, "response")
+    ben, ben_header = current_results(art, as_of, include_private, "benefit")
+    out = resp.rename(columns={"result_source": "source"})
+    ok_r = endpoint_usable(out, "response")
+    out["endpoint_kind"] = endpoint_label(out, "response")
+    out.loc[~ok_r, "n_response"] = pd.NA
+    b = ben.set_index("cohort")
+    ok_b = endpoint_usable(ben, "benefit").to_numpy()
+    b_n = b["n_evaluable"].where(ok_b)
+    out["cbr_result"] = out["cohort"].map(b["result"])
+    out["cbr_n_evaluable"] = out["cohort"].map(b_n)
+    out["n_benefit"] = out["cohort"].map(b["n_benefit"].where(ok_b))
+    out["benefit_definition"] = out["cohort"].map(b["benefit_definition"])
+    for prefix, col, denominator in (("orr", "n_response", "n_evaluable"),
+                                     ("cbr", "n_benefit", "cbr_n_evaluable")):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+        out[denominator] = pd.to_numeric(out[denominator], errors="coerce")
+        out[prefix] = out[col] / out[denominator]
         out[f"{prefix}_low"], out[f"{prefix}_high"] = clopper_pearson_many(
-            out[col], out["n_evaluable"])
+            out[col], out[denominator])
     cols = ["cohort", "parent_cohort", "trial", "trial_name", "arm", "regimen_name",
             "drug_classes", "alteration", "alteration_name", "tumour_type", "tumour_type_name",
             "result", "year", "analysis_kind", "n_evaluable", "n_response", "orr", "orr_low",
-            "orr_high", "n_benefit", "cbr", "cbr_low", "cbr_high", "benefit_definition",
-            "median_pfs_months", "outcome_call", "source", "private", "citation"]
+            "orr_high", "cbr_result", "cbr_n_evaluable", "n_benefit", "cbr", "cbr_low",
+            "cbr_high", "benefit_definition", "endpoint_kind", "median_pfs_months",
+            "outcome_call", "source", "private", "citation"]
+    header = header | {
+        "cohorts_standing_on_earlier_report_benefit":
+            ben_header.get("cohorts_standing_on_earlier_report", []),
+        "benefit_endpoint_kind": ben_header.get("endpoint_kind"), "ci_method": CI_METHOD}
     return _with_header(out[cols].reset_index(drop=True), header)
 
 
 def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
-          include_private: bool = True) -> pd.DataFrame:
-    """Non-overlapping counting units for ``endpoint`` (see module docstring)."""
+          include_private: bool = True, other_endpoints: bool = False) -> pd.DataFrame:
+    """Counting units for ``endpoint`` within each cohort id (see module docstring); overlaps
+    across cohort ids are resolved per analysis group by :func:`annotate`."""
     check_choice("endpoint", endpoint, ENDPOINTS)
-    cur, header = current_results(art, as_of, include_private)
+    cur, header = current_results(art, as_of, include_private, endpoint, other_endpoints)
     col = COUNT_OF[endpoint]
     cur = cur.assign(n=cur["n_evaluable"], k=cur[col], source=cur["result_source"],
-                     result_ids=cur["result"], unit=cur["cohort"], derived=False)
-    usable = cur["n"].notna() & cur["k"].notna() & (cur["n"] > 0)
+                     result_ids=cur["result"], unit=cur["cohort"], derived=False,
+                     endpoint_kind=endpoint_label(cur, endpoint))
+    usable = endpoint_usable(cur, endpoint, other_endpoints)
     # only the columns a unit carries: the cohort frame is wide, and converting all of it to
     # records was a fifth of a cold tumour_agnostic run
     needed = list(dict.fromkeys([*UNIT_COLUMNS, "result", "parent_cohort"]))
@@ -78,6 +116,7 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
         if isinstance(p, str) and p:
             children.setdefault(p, []).append(c)
     ok = dict(zip(cur["cohort"], usable, strict=True))
+    disagree: list[str] = []
 
     def expand(cohort: str) -> list[dict]:
         row = dict(by_id[cohort])
@@ -89,7 +128,15 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
         n_rest = row["n"] - sum(u["n"] for u in kids)
         k_rest = row["k"] - sum(u["k"] for u in kids)
         if n_rest < 0 or k_rest < 0 or k_rest > n_rest:
-            return [row]  # strata and arm disagree: trust the arm's own total
+            # strata and arm disagree (reports of different data cuts): the side counting
+            # more patients, at equal counts the later reports; never silently the interim
+            disagree.append(cohort)
+            if sum(u["n"] for u in kids) > row["n"]:
+                return kids
+            if sum(u["n"] for u in kids) < row["n"]:
+                return [row]
+            kids_year = max((u["year"] for u in kids if pd.notna(u["year"])), default=0)
+            return kids if kids_year > (row["year"] if pd.notna(row["year"]) else 0) else [row]
         if n_rest == 0:
             return kids
         rest = row | {"unit": f"remainder:{cohort}", "n": n_rest, "k": k_rest, "derived": True,
@@ -106,7 +153,9 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
         out["k"] = out["k"].astype(int)
         out = out.rename(columns={"arm": "arm"})[UNIT_COLUMNS]
     header = header | {"endpoint": endpoint, "units": len(out),
-                       "cohorts_without_counts": int((~usable).sum())}
+                       "cohorts_without_counts": int((~usable).sum()),
+                       "arms_whose_strata_disagree": sorted(disagree),
+                       "ci_method": CI_METHOD}
     return _with_header(out.reset_index(drop=True), header)
 
 
@@ -117,14 +166,106 @@ def _remainder_tumour(row: dict) -> str:
 
 def annotate(art: Artefact, u: pd.DataFrame, alteration_level: str, tumour_level: str | int,
              treatment_level: str) -> pd.DataFrame:
-    """Add treatment / alteration / histology group keys at the chosen levels."""
+    """Add treatment / alteration / histology group keys at the chosen levels, then apply the
+    one-patient-once rule within each (treatment, alteration) group.
+
+    * An alteration with two parents at the level (a fusion under both partners) joins the
+      group whose gene the treatment targets; with none or both targeted, both groups.
+    * One histology is never split: within a group, a unit coded at a coarser tumour type than
+      another's (Biliary Tract above Cholangiocarcinoma) takes that coarser roll-up key.
+    * Units that share patients across cohort ids are resolved by queries.overlap.
+    The header lists the merged histologies and every unit left out, with the reason."""
     alt = alteration_groups(art, alteration_level)
     tum = tumour_groups(art, tumour_level)
-    out = u.join(alt, on="alteration").join(tum, on="tumour_type")
-    out["treatment_group"] = treatment_keys(art, out, treatment_level) if len(out) else []
+    out = _targeted_groups(art, u.join(alt, on="alteration")).join(tum, on="tumour_type")
+    out = with_treatment_groups(art, out, treatment_level)
     out["histology"] = out["histology"].fillna("unmapped")
-    out.attrs = u.attrs
+    out, merged = _merge_split_histologies(art, out)
+    arm_of = {c: p for c, p in zip(u["cohort"], u["parent_cohort"], strict=True)
+              if isinstance(p, str) and p}
+    out, left_out = non_overlapping(art, out.reset_index(drop=True),
+                                    ["treatment_group", "alteration_group"], arm_of)
+    out.attrs = dict(u.attrs)
+    out.attrs["header"] = dict(u.attrs.get("header", {})) | {
+        "histologies_merged_into_a_coarser_one": merged,
+        "units_left_out_shared_patients": left_out,
+        "overlap_rule": "units sharing patients across cohort ids (data/overlaps.csv): the "
+                        "non-overlapping set with most patients, then more units, then later "
+                        "reports"}
     return out
+
+
+def _targeted_groups(art: Artefact, out: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a unit in several alteration groups: keep the groups whose gene a member drug
+    targets, when that singles out some but not all of them."""
+    if out.empty or not out.index.duplicated().any():
+        return out
+    targets = _targeted_genes(art)
+    group_genes = _group_genes(art)
+    hit = [bool(group_genes.get(g, set()) & targets.get(r, set()))
+           for g, r in zip(out["alteration_group"], out["regimen"], strict=True)]
+    out = out.assign(_hit=hit)
+    some = out.groupby(level=0)["_hit"].transform("any")
+    every = out.groupby(level=0)["_hit"].transform("all")
+    keep = out["_hit"] | ~some | every
+    return out[keep.astype(bool)].drop(columns="_hit")
+
+
+@per_artefact
+def _targeted_genes(art: Artefact) -> dict[str, set[str]]:
+    """regimen → genes its member drugs target."""
+    inc = art.edges(Rel.INCLUDES)
+    tgt = art.edges(Rel.TARGETS).groupby("src")["dst"].apply(set).to_dict()
+    out: dict[str, set[str]] = {}
+    for reg, drug in zip(inc["src"].tolist(), inc["dst"].tolist(), strict=True):
+        out.setdefault(reg, set()).update(tgt.get(drug, set()))
+    return out
+
+
+@per_artefact
+def _group_genes(art: Artefact) -> dict[str, set[str]]:
+    e = art.edges(Rel.IN_GENE)
+    return e.groupby("src")["dst"].apply(set).to_dict()
+
+
+def _merge_split_histologies(art: Artefact, out: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """Within a group, a unit whose tumour type lies below another unit's tumour type takes
+    that coarser unit's histology key (the coarsest such one), so one histology is not split."""
+    if out.empty:
+        return out, []
+    dag = hierarchy(art, Label.TUMOUR_TYPE)
+    merged: list[dict] = []
+    hist = out["histology"].tolist()
+    names = out["histology_name"].tolist()
+    groups = out.groupby(["treatment_group", "alteration_group"], sort=False).indices
+    tumour = out["tumour_type"].tolist()
+    depth = _tumour_depth(art)
+    for key, idx in groups.items():
+        coded = {tumour[i]: (hist[i], names[i]) for i in idx
+                 if isinstance(tumour[i], str) and tumour[i] != ROOT_TUMOUR}
+        if len(coded) < 2:
+            continue
+        for i in idx:
+            t = tumour[i]
+            if t not in coded:
+                continue
+            above = [a for a in ancestors(dag, t)[1:] if a in coded and a != ROOT_TUMOUR]
+            if not above:
+                continue
+            top = min(above, key=lambda a: (depth.get(a, 99), a))
+            new_key, new_name = coded[top]
+            if new_key != hist[i]:
+                merged.append({"group": " | ".join(map(str, key)), "from": names[i],
+                               "into": new_name, "unit": out["unit"].iloc[i]})
+                hist[i], names[i] = new_key, new_name
+    out = out.assign(histology=hist, histology_name=names)
+    return out, merged
+
+
+@per_artefact
+def _tumour_depth(art: Artefact) -> dict[str, int]:
+    tt = art.nodes(Label.TUMOUR_TYPE)
+    return {i: int(v) for i, v in zip(tt["id"], tt["level"], strict=True) if pd.notna(v)}
 
 
 GROUP_KEYS = ["treatment_group", "alteration_group", "alteration_group_name", "histology",

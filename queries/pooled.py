@@ -27,6 +27,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries.endpoints import CI_METHOD, endpoint_note, is_reference_endpoint
 from queries.estimates import (
     clopper_pearson,
     clopper_pearson_many,
@@ -37,10 +38,12 @@ from queries.frames import in_set
 from queries.hierarchy import (
     alteration_descendants,
     alteration_groups,
+    treatment_keys,
     tumour_descendants,
     tumour_groups,
 )
 from queries.outcomes import units
+from queries.overlap import non_overlapping
 from queries.params import QueryParameterError
 from queries.simon import DRUP_N, patients_to_decide
 
@@ -97,7 +100,8 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
            drug_class: str | None = None, alteration: str | None = None,
            alteration_level: str | None = None, tumour_type: str | None = None,
            tumour_level: str | int | None = None, endpoint: str = "response",
-           as_of: int | None = None, include_private: bool = True) -> pd.DataFrame:
+           as_of: int | None = None, include_private: bool = True,
+           other_endpoints: bool = False) -> pd.DataFrame:
     """Every contributing unit with flags; the pooled figure and decision in the header.
 
     Columns: unit, cohort, trial, trial_name, arm, regimen_name, drug_classes, alteration,
@@ -108,8 +112,13 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         raise QueryParameterError("give --drug, --regimen or --drug-class")
     if not alteration or not tumour_type:
         raise QueryParameterError("give --alteration and --tumour-type")
-    u = units(art, endpoint, as_of, include_private)
+    u = units(art, endpoint, as_of, include_private, other_endpoints=True)
     header = dict(u.attrs.get("header", {}))
+    header.pop("reports_other_endpoint_left_out", None)  # kept here: listed and flagged below
+    header["endpoint_kind"] = (
+        "every definition pooled (other_endpoints=True), other ones flagged"
+        if other_endpoints else endpoint_note(endpoint, False) + "; those are listed, flagged "
+        "and not pooled")
     sel = pd.Series(True, index=u.index)
     if regimen:
         sel &= u["regimen"] == _resolve(art, regimen, Label.REGIMEN, ("regimen",))
@@ -119,8 +128,8 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         sel &= in_set(u["regimen"], inc.loc[inc["dst"] == did, "src"])
     if drug_class:
         wanted = drug_class.lower()
-        known = {c.lower() for v in art.nodes(Label.DRUG)["drug_class"].dropna()
-                 for c in [v]}
+        known = {c.lower() for v in art.nodes(Label.DRUG)["drug_classes"].dropna()
+                 for c in str(v).split(";")}
         if wanted not in known:
             raise QueryParameterError(f"unknown drug class '{drug_class}'")
         sel &= u["drug_classes"].fillna("").str.lower().str.split(";").map(
@@ -142,19 +151,26 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         tts.discard(ROOT_TUMOUR)
     sel &= in_set(u["tumour_type"], tts)
     rows = u.loc[sel.astype(bool)].copy()
+    arm_of = dict(zip(u["cohort"], u["parent_cohort"], strict=True))
+    rows, left_out = non_overlapping(art, rows.reset_index(drop=True), [],
+                                     {c: p for c, p in arm_of.items() if isinstance(p, str)})
+    header |= {"units_left_out_shared_patients": left_out,
+               "reference_endpoint_only": not other_endpoints}
     header |= {"selection": {"drug": drug, "regimen": regimen, "drug_class": drug_class,
                              "alteration": aid, "alteration_level": alteration_level,
                              "tumour_type": tid, "tumour_level": tumour_level}}
-    return _pool(art, rows, endpoint, header)
+    return _pool(art, rows, endpoint, header, other_endpoints)
 
 
 POOLED_COLUMNS = ["unit", "cohort", "trial", "trial_name", "arm", "regimen_name", "drug_classes",
                   "alteration", "tumour_type", "tumour_type_published", "n", "k", "rate", "low",
                   "high", "year", "source", "private", "result_ids", "benefit_definition",
-                  "benefit_window", "line", "pooled", "flags", "stage_8_24", "needed_8_24"]
+                  "benefit_window", "endpoint_kind", "line", "pooled", "flags", "stage_8_24",
+                  "needed_8_24"]
 
 
-def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.DataFrame:
+def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict,
+          other_endpoints: bool = False) -> pd.DataFrame:
     if rows.empty:
         out = pd.DataFrame(columns=POOLED_COLUMNS)
         out.attrs["header"] = header | {"contributing_units": 0, "pooled_units": 0,
@@ -169,10 +185,10 @@ def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.
     rows["line"] = [line_of_therapy(x) for x in text]
     rows["benefit_window"] = [benefit_window(x) for x in rows["benefit_definition"]]
     flags: list[list[str]] = [[] for _ in range(len(rows))]
-    checks = [("drug_classes", "different regimen class")]
-    if endpoint == "benefit":
-        checks.append(("benefit_window", "different benefit definition"))
-    checks.append(("line", "different line of therapy"))
+    # the classes each regimen acts in on the selected alteration (entrectinib on NTRK: TRK)
+    rows["treatment_class"] = [" | ".join(k) for k in treatment_keys(art, rows, "drug_class")]
+    checks = [("treatment_class", "different regimen class"),
+              ("line", "different line of therapy")]
     for col, why in checks:
         values = rows[col].fillna("")
         known = values[values != "not stated"]
@@ -182,8 +198,15 @@ def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.
             for i, v in enumerate(values):
                 if v not in ("not stated", modal):
                     flags[i].append(f"{why} ({v} vs {modal})")
+    reference = is_reference_endpoint(rows, endpoint).tolist()
+    other = [f"other endpoint ({kind})" if not ref else ""
+             for kind, ref in zip(rows["endpoint_kind"], reference, strict=True)]
+    for i, text in enumerate(other):
+        if text:
+            flags[i].append(text)
     rows["flags"] = ["; ".join(f) for f in flags]
-    rows["pooled"] = [not f for f in flags]
+    rows["pooled"] = [not [x for x in f if x != o] and (not o or other_endpoints)
+                      for f, o in zip(flags, other, strict=True)]
     stages = [patients_to_decide(int(n), int(k)) for n, k in zip(rows["n"], rows["k"],
                                                                  strict=True)]
     rows["stage_8_24"] = [s["state"] if n <= DRUP_N else "beyond 24 (rule not applicable)"
@@ -207,8 +230,11 @@ def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict) -> pd.
         "cohorts_below_24": len(small),
         "pooled_below_24_state": small_decision["state"],
         "pooled_below_24_needed": small_decision["needed"],
-        "note": "Flagged rows differ in regimen class, benefit definition or line of therapy "
-                "and are listed but not pooled; 8 -> 24 counts use the chosen endpoint "
+        "ci_method": CI_METHOD,
+        "note": "Flagged rows differ in regimen class, line of therapy or endpoint definition "
+                "and are listed but not pooled (other endpoints pooled only with "
+                "other_endpoints=True); units sharing patients with a kept unit are left out "
+                "(units_left_out_shared_patients); 8 -> 24 counts use the chosen endpoint "
                 "(DRUP applies it to clinical benefit: use --endpoint benefit).",
     }
     out = rows[POOLED_COLUMNS].sort_values(["pooled", "trial", "unit"],

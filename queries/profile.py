@@ -21,9 +21,10 @@ from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label
 from queries.cohorts import cohort_frame, current_results, report_frame
 from queries.estimates import clopper_pearson_many
+from queries.evidence import opposing_evidence, supporting_evidence
 from queries.evidence_table import EVIDENCE_KIND, evidence_table
 from queries.gaps import candidate_cohorts
-from queries.hierarchy import ancestors, parents_of, treatment_keys, tumour_groups
+from queries.hierarchy import ancestors, hierarchy, treatment_keys, tumour_groups
 from queries.params import QueryParameterError
 from queries.selection import EXACT, alteration_match, resolve
 
@@ -48,8 +49,8 @@ class Profile:
 
 
 def _histology_match(art: Artefact, tumour: str) -> callable:
-    parents = parents_of(art, Label.TUMOUR_TYPE)
-    above = set(ancestors(tumour, parents))
+    dag = hierarchy(art, Label.TUMOUR_TYPE)
+    above = set(ancestors(dag, tumour))
 
     def match(x: object) -> str:
         if x is None or pd.isna(x):
@@ -57,7 +58,7 @@ def _histology_match(art: Artefact, tumour: str) -> callable:
         x = str(x)
         if x == tumour:
             return SAME
-        if tumour in ancestors(x, parents):
+        if tumour in ancestors(dag, x):
             return SUBTYPE
         if x == ROOT_TUMOUR:
             return BASKET
@@ -88,7 +89,7 @@ def profile(art: Artefact, tumour_type: str, alterations: list[str], as_of: int 
         frames.append(part)
     cohorts = pd.concat(frames, ignore_index=True) if frames else current.head(0)
     cohorts["histology_match"] = cohorts["tumour_type"].map(hist)
-    cohorts["treatment"] = treatment_keys(art, cohorts, "drug_class") if len(cohorts) else []
+    cohorts["treatment"] = _treatment(art, cohorts)
     low, high = clopper_pearson_many(cohorts["n_response"], cohorts["n_evaluable"])
     n = pd.to_numeric(cohorts["n_evaluable"], errors="coerce").astype(float)
     cohorts = cohorts.assign(
@@ -115,7 +116,7 @@ def profile(art: Artefact, tumour_type: str, alterations: list[str], as_of: int 
         rows.append(take.assign(patient_alteration=alt_name, alteration_match=m[take.index]))
     arms = pd.concat(rows, ignore_index=True) if rows else arms.head(0)
     arms = arms.assign(histology_match=arms["tumour_type"].map(hist),
-                       treatment=treatment_keys(art, arms, "drug_class") if len(arms) else [])
+                       treatment=_treatment(art, arms))
     out.arms = arms[["patient_alteration", "treatment", "trial_name", "arm", "status",
                      "regimen_name", "alteration_name", "tumour_type_name", "alteration_match",
                      "histology_match", "cohort"]].reset_index(drop=True)
@@ -130,11 +131,13 @@ def profile(art: Artefact, tumour_type: str, alterations: list[str], as_of: int 
         part = part.assign(histology_match=part["tumour_type"].map(hist))
         rows.append(part[part["histology_match"] != OTHER])
     kb = pd.concat(rows, ignore_index=True) if rows else kb.head(0)
-    kb = kb.assign(stance=[_stance(d, s) for d, s in
-                           zip(kb["direction"], kb["outcome"], strict=True)])
+    # For and against as queries.evidence defines them (one rule for the analyses and this).
+    pro = set(supporting_evidence(art, as_of)[0]["evidence"])
+    con = set(opposing_evidence(art, as_of)[0]["evidence"])
+    kb = kb.assign(stance=kb["id"].map(lambda i: "for" if i in pro else
+                                       "against" if i in con else None))
     kb = kb[kb["stance"].notna() & kb["regimen"].notna()]
-    kb = kb.assign(treatment=treatment_keys(art, kb.reset_index(drop=True), "drug_class").values
-                   if len(kb) else [])
+    kb = kb.assign(treatment=_treatment(art, kb))
     out.evidence = kb[["patient_alteration", "treatment", "stance", "tier", "regimen_name",
                        "alteration_name", "tumour_type_name", "alteration_match",
                        "histology_match", "outcome", "direction", "origin", "id",
@@ -167,17 +170,12 @@ def profile(art: Artefact, tumour_type: str, alterations: list[str], as_of: int 
     return out
 
 
-def _stance(direction: object, significance: object) -> str | None:
-    """'for' (supports sensitivity/response), 'against' (resistance, or evidence that does not
-    support a response); other significances (prognosis, diagnosis …) are not about treatment
-    benefit and are left out."""
-    sig = "" if significance is None or pd.isna(significance) else str(significance).lower()
-    supports = str(direction) != "does not support"
-    if "sensitiv" in sig or "response" in sig:
-        return "for" if supports else "against"
-    if "resist" in sig:
-        return "against" if supports else None
-    return None
+def _treatment(art: Artefact, rows: pd.DataFrame) -> pd.Series:
+    """The drug-class key of each row's regimen (queries.hierarchy); a drug acting in several
+    classes gives "A / B"."""
+    if rows.empty:
+        return pd.Series([], index=rows.index, dtype=object)
+    return treatment_keys(art, rows, "drug_class").map(" / ".join)
 
 
 def _summary(p: Profile) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 from kg.artefact import Artefact
 from kg.schema import Label, Rel
 from queries.cohorts import cohort_frame
-from queries.hierarchy import ancestors, parents_of, tumour_groups
+from queries.hierarchy import ancestors, hierarchy, tumour_groups
 from queries.params import QueryParameterError
 
 #: The counts an analysis appends to a histology's name ("Colorectal Cancer 2/10 post=0.28").
@@ -113,9 +113,9 @@ def _drug_classes(art: Artefact) -> list[str]:
 def alteration_match(art: Artefact, values: pd.Series, wanted: tuple[str, ...],
                      broader: bool = True) -> pd.Series:
     """Per row: 'exact', 'narrower alteration (…)', 'broader alteration (…)' or None."""
-    parents = parents_of(art, Label.ALTERATION)
+    dag = hierarchy(art, Label.ALTERATION)
     names = art.all_nodes["name"]
-    wanted_chains = {w: set(ancestors(w, parents)) for w in wanted}
+    wanted_chains = {w: set(ancestors(dag, w)) for w in wanted}
 
     def one(x: object) -> str | None:
         if x is None or pd.isna(x):
@@ -124,7 +124,7 @@ def alteration_match(art: Artefact, values: pd.Series, wanted: tuple[str, ...],
         for w, above in wanted_chains.items():
             if x == w:
                 return EXACT
-            if w in ancestors(x, parents):
+            if w in ancestors(dag, x):
                 return f"{NARROWER} ({names.get(x, x)})"
             if broader and x in above:
                 return f"{BROADER} ({names.get(x, x)})"
@@ -137,13 +137,13 @@ def alteration_match(art: Artefact, values: pd.Series, wanted: tuple[str, ...],
 
 def tumour_match(art: Artefact, values: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
     """Per row: 'exact', 'sub-type (…)' or None (tumour-type ids)."""
-    parents = parents_of(art, Label.TUMOUR_TYPE)
+    dag = hierarchy(art, Label.TUMOUR_TYPE)
     names = art.all_nodes["name"]
 
     def one(x: object) -> str | None:
         if x is None or pd.isna(x):
             return None
-        chain = ancestors(str(x), parents)
+        chain = ancestors(dag, str(x))
         for w in wanted:
             if str(x) == w:
                 return EXACT
@@ -223,9 +223,9 @@ def _tumour_keep(art: Artefact, work: pd.DataFrame, sel: Selection, header: dict
         work["tumour_match"] = tumour_match(art, work["tumour_type"], sel.tumour_types)
         return work["tumour_match"].notna()
     groups = tumour_groups(art, header.get("tumour_level", "main_type"))
-    parents = parents_of(art, Label.TUMOUR_TYPE)
+    dag = hierarchy(art, Label.TUMOUR_TYPE)
     covered = {t for t in groups.index
-               if any(w in ancestors(t, parents) for w in sel.tumour_types)}
+               if any(w in ancestors(dag, t) for w in sel.tumour_types)}
     keys = set(groups.loc[list(covered), "histology"])
     names = set(groups.loc[list(covered), "histology_name"])
     if "histology" in work.columns:

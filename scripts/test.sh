@@ -17,4 +17,5 @@ fi
 trap '[ -n "$started_neo4j" ] && kg neo4j stop || true' EXIT
 
 ruff check .
+bash scripts/wheel-check.sh "$VENV/bin/python"
 python -m pytest -q "$@"

@@ -45,3 +45,44 @@ def test_no_patients_counted_twice(bundled_artefact):
     superseded = set(bundled_artefact.edges("SUPERSEDES")["dst"])
     assert not set(current["result"]) & superseded
     assert pd.api.types.is_integer_dtype(current["n_evaluable"])
+
+
+def test_drugs_with_several_targets_belong_to_each_class(bundled_artefact):
+    """Classes read in the FDA labels (section 12.1): entrectinib inhibits TRKA/B/C, ROS1 and
+    ALK; repotrectinib ROS1 and TRKA/B/C; crizotinib ALK, c-Met and ROS1; lorlatinib ALK and
+    ROS1. The antibody-drug conjugates differ by payload (Kadcyla: DM1, a maytansine
+    derivative; Enhertu: DXd, a topoisomerase I inhibitor), the naked antibodies stay apart."""
+    drugs = bundled_artefact.nodes(Label.DRUG).set_index("name")
+    classes = {name: set(str(v).split(";")) for name, v in drugs["drug_classes"].items()}
+    assert classes["entrectinib"] == {"TRK inhibitor", "ROS1 inhibitor", "ALK inhibitor"}
+    assert classes["repotrectinib"] == {"ROS1 inhibitor", "TRK inhibitor"}
+    assert classes["crizotinib"] == {"ALK inhibitor", "MET inhibitor", "ROS1 inhibitor"}
+    assert classes["lorlatinib"] == {"ALK inhibitor", "ROS1 inhibitor"}
+    assert classes["trastuzumab emtansine"] == {"HER2 ADC (maytansinoid payload)"}
+    assert classes["trastuzumab deruxtecan"] == {"HER2 ADC (topoisomerase I payload)"}
+    assert classes["trastuzumab"] == classes["pertuzumab"] == {"HER2 antibody"}
+    assert drugs.at["repotrectinib", "drug_class"] == "ROS1 inhibitor"  # primary, as before
+    reg = bundled_artefact.nodes(Label.REGIMEN).set_index("name")["drug_classes"]
+    assert reg["entrectinib"] == "ALK inhibitor;ROS1 inhibitor;TRK inhibitor"
+    assert reg["trametinib + dabrafenib"] == "BRAF inhibitor;MEK inhibitor"  # by NCIt code
+    targets = bundled_artefact.edges("TARGETS")
+    entrectinib = targets[targets["src"] == drugs.at["entrectinib", "id"]]
+    by_gene = dict(zip(entrectinib["dst"], entrectinib["drug_classes"], strict=True))
+    assert by_gene["HGNC:8031"] == "TRK inhibitor"  # NTRK1
+    assert by_gene["HGNC:427"] == "ALK inhibitor"
+
+
+def test_small_intestine_carcinoma_has_one_code():
+    """One histology, one OncoTree code (data/README.md). Reference rows R0147 (KEYNOTE-158
+    'small intestine (small bowel) cancer') and R0206 (ROAR 'adenocarcinoma of the small
+    intestine') describe the same histology; OncoTree has SBC and a sibling leaf SIC, so a
+    roll-up by node would split them unless both rows use the same code."""
+    from loaders.curated import DATA_DIR
+
+    rows = pd.read_csv(DATA_DIR / "cohorts.csv", dtype=str, keep_default_na=False)
+    # rows whose whole published tumour type is small-intestine cancer (mixed baskets that list
+    # it among others are TISSUE)
+    published = rows["tumour_type_published"].str.lower()
+    small = rows[published.str.match(r"(adenocarcinoma of the )?small (intestine|bowel)")]
+    assert len(small) == 2
+    assert set(small["tumour_type"]) == {"SBC"}

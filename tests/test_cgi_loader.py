@@ -17,13 +17,14 @@ from loaders.curated import CuratedLoader
 from loaders.fetch import fetch
 from loaders.normalise.genes import gene_resolver, hgnc_file
 from loaders.oncotree import oncotree
+from loaders.registry import DATA_DIR, BuildOptions, entry
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
 @pytest.fixture(scope="module")
 def result(shared_data):
-    return cgi.load(shared_data, MINI)
+    return cgi.load(shared_data, DATA_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,31 @@ def test_rows_statements_and_skips(result):
         "combination includes an unnamed drug class": 14,
     }
     assert result.loaded["evidence statements"] == 638
-    assert 1442 - 387 == 638 + 403 + 14
     assert sum(1 for n in result.nodes if n.id.startswith("cgi:")) == 638
+
+
+def test_hand_checked_statement_braf_v600e_vemurafenib_cutaneous_melanoma(result):
+    """Row read by eye: ``BRAF:V600E`` / Responsive / Vemurafenib / FDA guidelines / ``CM`` /
+    source FDA; data/cgi_tumour_acronyms.csv maps CGI's CM (cutaneous melanoma) to SKCM, not
+    OncoTree's CM (conjunctival)."""
+    ev = [n for n in result.nodes if n.id.startswith("cgi:")
+          and n.props["name"].startswith("BRAF (V600E) / Vemurafenib / CM ")]
+    assert len(ev) == 1
+    e = ev[0]
+    assert (e.props["source_level"], e.props["common_tier"]) == ("FDA guidelines", "A")
+    out = {(x.rel, x.dst) for x in result.edges if x.src == e.id}
+    assert {(Rel.FOR_ALTERATION, "alt:BRAF:V600E"), (Rel.IN_TUMOUR, "oncotree:SKCM")} <= out
+    assert (Rel.IN_TUMOUR, "oncotree:CM") not in out
+
+
+def test_multi_variant_strings_are_variants_of_one_gene(result):
+    """``JAK1:S646F;R683.`` (biomarker ``JAK1 (S646F;R683)``, one alteration type MUT) and
+    ``MET:Y1230C;Y1235D`` list variants of one gene, not a second gene; ``RET:.918.`` is any
+    change at codon 918 (rows read by eye in cgi_biomarkers_per_variant_2017-12.tsv)."""
+    ids = {n.id for n in result.nodes}
+    assert {"alt:JAK1:S646F", "alt:JAK1:R683", "alt:MET:Y1230C", "alt:MET:Y1235D",
+            "alt:RET:918"} <= ids
+    assert not {"gene:R683.", "gene:R683", "gene:Y1235D"} & ids
 
 
 def test_share_mapped_to_oncotree(result):
@@ -76,7 +100,7 @@ def test_alk_fusion_crizotinib_nsclc(artefact):
     assert ("IN_TUMOUR", "oncotree:NSCLC") in targets
     assert ("IN_TUMOUR", "oncotree:LUAD") in targets
     regimen = nb[nb["rel"] == "FOR_REGIMEN"]["other"].tolist()
-    assert regimen == ["regimen:NCIT:C74061"]  # crizotinib, NCIt via MOAlmanac's crosswalk
+    assert regimen == ["regimen:NCIT:C74061"]  # crizotinib, NCIt from data/drugs.csv
     # the fusion sits under the gene in the alteration hierarchy
     isa = artefact.edges("IS_A")
     assert ((isa["src"] == "alt:ALK:fusion") & (isa["dst"] == "alt:ALK")).any()
@@ -116,7 +140,7 @@ def test_acronyms_are_not_matched_as_oncotree_codes(result, shared_data):
 
 
 def test_alteration_spellings(shared_data):
-    genes = gene_resolver(hgnc_file(shared_data))
+    genes = gene_resolver(hgnc_file(shared_data / "hgnc"))
     keys = {t: [s.key for s in cgi.parse_alteration(t, k, genes)[0]] for t, k in [
         ("BRAF:V600E", "MUT"), ("BRAF:V600.", "MUT"), ("KRAS:.", "MUT"), ("ERBB2:amp", "CNA"),
         ("CDKN2A:del", "CNA"), ("BCL2:over", "EXPR"), ("ALK__.", "FUS"), ("ABL1__BCR", "FUS"),
@@ -130,7 +154,7 @@ def test_alteration_spellings(shared_data):
 
 
 def test_content_ids_are_stable(shared_data, result):
-    again = cgi.load(shared_data, MINI)
+    again = cgi.load(shared_data, DATA_DIR)
     ids = sorted(n.id for n in result.nodes if n.id.startswith("cgi:"))
     assert ids == sorted(n.id for n in again.nodes if n.id.startswith("cgi:"))
 
@@ -156,7 +180,7 @@ def test_fetched_folder_gives_version_and_files(shared_data, tmp_path):
     fetch("cgi", cache, from_path=shared_data / "cgi", release="2017-12")
     for folder in ("hgnc", "oncotree"):
         (cache / folder).symlink_to(shared_data / folder, target_is_directory=True)
-    assert cgi.available(cache)
+    assert entry("cgi").available(BuildOptions(source_dir=cache))
     r = cgi.load(cache, MINI)
     assert r.source.version.startswith("2017-12")
     assert r.loaded["evidence statements"] == 638

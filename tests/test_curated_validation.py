@@ -169,3 +169,35 @@ def test_committee_collision_needs_update_flag(tmp_path):
                           "VE-BASKET:vemurafenib-braf-v600:crc,VE-BASKET,")
     found = issues_of(MINI, [committee_table(tmp_path, row)])
     assert any("already exists" in i and "update=true" in i for i in found)
+
+
+def test_drug_class_problems_reported_at_once(tmp_path):
+    """tests/fixtures/mini/drug_classes.csv rows 2 (vemurafenib) and 3 (nivolumab) spoilt in
+    four ways; a fifth row names a drug drugs.csv lacks. Every one is reported, with file, row
+    and field."""
+    d = copy_mini(tmp_path)
+    path = d / "drug_classes.csv"
+    edit(path, 2, "source", "")
+    edit(path, 3, "targets", "PDCD1;BRAF")  # BRAF is vemurafenib's target, not nivolumab's
+    with open(path, "a", newline="") as fh:
+        csv.writer(fh).writerows([["dabrafenib", "BRAF inhibitor", "BRAF", "pubmed:22735384", ""],
+                                  ["nivolumab", "", "", "pubmed:1", ""]])
+    found = issues_of(d)
+    for where, expected in [
+        ("drug_classes.csv, row 2, field 'source'", "value is required"),
+        ("drug_classes.csv, row 3, field 'targets'", "'BRAF' is not a target of 'nivolumab'"),
+        ("drug_classes.csv, row 4, field 'drug'", "unknown drug 'dabrafenib'"),
+        ("drug_classes.csv, row 5, field 'drug_class'", "value is required"),
+    ]:
+        assert any(where in i and expected in i for i in found), (where, found)
+
+
+def test_primary_class_must_be_among_the_drug_classes(tmp_path):
+    d = copy_mini(tmp_path)
+    edit(d / "drugs.csv", 2, "drug_class", "RAF inhibitor")
+    edit(d / "drug_classes.csv", 3, "drug", "vemurafenib")  # nivolumab is left without a row
+    found = issues_of(d)
+    assert any("drugs.csv, row 2, field 'drug_class'" in i and "'RAF inhibitor' is not among "
+               "the classes of 'vemurafenib'" in i for i in found), found
+    assert any("drug_classes.csv" in i and "drug 'nivolumab' of drugs.csv has no row" in i
+               for i in found), found

@@ -23,6 +23,8 @@ EXTRA_CASES = {
     "trial_summary": [{"trial": "trial:VE-BASKET"}],
     "alteration_rollup": [{"alteration": "alt:BRAF:V600"}],
     "durability_gaps": [{"min_pfs_months": 100.0}],
+    # contained in one cohort, contains two, shares patients with two more (data/overlaps.csv)
+    "cohort_overlaps": [{"cohort": "cohort:LAROTRECTINIB-POOLED:sarcoma-review-table"}],
 }
 CASES = [(q.name, q.defaults()) for q in QUERIES] + [
     (name, {**load(name).defaults(), **extra}) for name, extras in EXTRA_CASES.items()
@@ -155,3 +157,23 @@ def test_gene_card_matches_python(engines, engine_artefact):
         row = df.iloc[0]
         assert (row["n_alterations"], row["n_drugs"], row["n_cohorts"], row["n_evidence"]) == (
             len(alts), drugs, n_cohorts, n_evidence), eng
+
+
+@pytest.mark.neo4j
+def test_cohort_overlaps_lists_both_directions(engines):
+    """data/overlaps.csv rows naming the larotrectinib sarcoma review table, read by hand:
+    expanded-non-cns contains it; it contains adult-sarcoma and paediatric-sarcoma; primary-set
+    and paediatric-non-cns share patients with it (5 rows, both directions)."""
+    lar = "cohort:LAROTRECTINIB-POOLED:"
+    table = lar + "sarcoma-review-table"
+    want = sorted([
+        (lar + "expanded-non-cns", "contains", table),
+        (table, "contains", lar + "adult-sarcoma"),
+        (table, "contains", lar + "paediatric-sarcoma"),
+        (lar + "primary-set", "overlaps", table),
+        (lar + "paediatric-non-cns", "overlaps", table),
+    ])
+    for eng, df in _run(engines, "cohort_overlaps", cohort=table).items():
+        got = sorted(zip(df["cohort_id"], df["relation"], df["other_cohort_id"], strict=True))
+        assert got == want, eng
+        assert df["citation"].str.len().gt(0).all(), eng

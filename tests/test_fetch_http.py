@@ -234,8 +234,8 @@ def test_fetched_cache_feeds_the_build(served, shared_data, tmp_path):
 
 
 def test_fetched_folders_are_recognised_by_every_loader(served, tmp_path):
-    """File names chosen by `kg fetch` match what each loader looks for."""
-    import importlib
+    """File names chosen by `kg fetch` match what each registry entry expects."""
+    from loaders.registry import BuildOptions, entry
 
     base, _ = served
     s = f"{base}/data/shared"
@@ -246,6 +246,5 @@ def test_fetched_folders_are_recognised_by_every_loader(served, tmp_path):
     fetch("civic", tmp_path, url=f"{s}/civic/", release="01-Aug-2021")
     fetch("moalmanac", tmp_path, url=f"{s}/moalmanac/")
     fetch("cgi", tmp_path, url=f"{base}/data/cgi-zip/")
-    for name in ("oncotree", "disease_ontology", "civic", "moalmanac", "cgi"):
-        module = importlib.import_module(f"loaders.{name}")
-        assert module.available(tmp_path), name
+    for name in ("hgnc", "oncotree", "disease_ontology", "civic", "moalmanac", "cgi"):
+        assert entry(name).available(BuildOptions(source_dir=tmp_path)), name

@@ -91,7 +91,7 @@ def test_braf_v600e_dabrafenib_trametinib_melanoma(artefact):
 
 
 def test_feature_types_become_curated_ids(shared_data):
-    genes = gene_resolver(hgnc_file(shared_data))
+    genes = gene_resolver(hgnc_file(shared_data / "hgnc"))
     cases = {
         "cn": {"feature_type": "Copy Number", "gene": "HER2", "direction": "Amplification"},
         "fusion": {"feature_type": "Rearrangement", "gene1": "EML4", "gene2": "ALK"},

@@ -9,17 +9,14 @@ import threading
 import pyarrow as pa
 import pytest
 
-from kg.schema import NODE_CLASSES, Label, Rel
+from kg.schema import Label, Rel
 from kg.stores import neo4j_server
 from kg.stores.neo4j import (
     LoadMismatch,
     Neo4jLoader,
     clear_graph,
-    constraint_statements,
     driver_for,
-    edge_statement,
     load_artefact,
-    node_statement,
 )
 from kg.stores.selection import graph_tables
 
@@ -33,17 +30,6 @@ class Interrupted(Exception):
 def _counts(uri: str) -> dict:
     with driver_for(uri) as d:
         return Neo4jLoader(d).server_counts()
-
-
-def test_statements_are_generated_from_the_schema():
-    assert len(constraint_statements()) == len(NODE_CLASSES)
-    columns = ["source", "source_version"]
-    text = edge_statement(Rel.IS_A, Label.TUMOUR_TYPE, Label.TUMOUR_TYPE, columns, create=False)
-    assert "MATCH (a:TumourType {id: $src[i]})" in text
-    assert "MERGE (a)-[e:IS_A {source: $source[i]}]->(b)" in text
-    assert "SET e = {`source`: $`source`[i], `source_version`: $`source_version`[i]}" in text
-    created = node_statement(Label.GENE, ["id", "symbol"], create=True)
-    assert created.endswith("CREATE (n:Gene {`id`: $`id`[i], `symbol`: $`symbol`[i]})")
 
 
 def test_load_twice_changes_nothing(engine_artefact, neo4j_uri):

@@ -12,7 +12,7 @@ from loaders.normalise.tiers import common_tier, direction
 
 @pytest.fixture(scope="module")
 def genes(shared_data) -> GeneResolver:
-    return gene_resolver(hgnc_file(shared_data))
+    return gene_resolver(hgnc_file(shared_data / "hgnc"))
 
 
 def keys(spec) -> list[str]:

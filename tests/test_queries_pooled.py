@@ -75,10 +75,13 @@ def test_pooled_benefit_flags_a_different_definition(pool_graph):
     p = pooled(pool_graph, drug_class="PD-1/PD-L1 inhibitor", alteration="MSI-H",
                tumour_type="COADREAD", endpoint="benefit")
     flags = p.set_index("unit")["flags"]
-    assert "different benefit definition (~24 weeks vs ~16 weeks)" in flags[
-        "cohort:BASKET-C:pd1-msi:crc"]
+    # the fixture's BASKET-C row defines benefit as SD >= 24 weeks, the others 16 weeks
+    assert "other endpoint (clinical-benefit >=24 wk)" in flags["cohort:BASKET-C:pd1-msi:crc"]
     h = p.attrs["header"]
     assert (h["pooled_k"], h["pooled_n"]) == (5 + 7 + 2, 10 + 12 + 6)
+    every = pooled(pool_graph, drug_class="PD-1/PD-L1 inhibitor", alteration="MSI-H",
+                   tumour_type="COADREAD", endpoint="benefit", other_endpoints=True)
+    assert bool(every.set_index("unit").loc["cohort:BASKET-C:pd1-msi:crc", "pooled"])
 
 
 def test_pooled_public_only_and_drug_filter(pool_graph):

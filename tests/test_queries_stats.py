@@ -15,7 +15,6 @@ from queries.estimates import (
     heterogeneity_exact,
     i_squared,
 )
-from queries.model import exnex_posterior, fit_exchangeable
 from queries.params import QueryParameterError, Thresholds
 from queries.simon import (
     drup_rule_characteristics,
@@ -78,19 +77,6 @@ def test_i_squared_zero_for_identical_rates_and_high_for_opposed():
     q = (w * (e - mean) ** 2).sum()
     assert i2 == pytest.approx((q - 1) / q, rel=1e-6)
     assert tau2 > 0
-
-
-def test_exchangeable_fit_and_mixture_posterior():
-    r, n = np.array([12, 14, 13]), np.array([30, 30, 30])
-    ex = fit_exchangeable(r, n)
-    assert ex.mean == pytest.approx(39 / 90, abs=0.02)
-    post = exnex_posterior(np.array([22, 15, 1]), np.array([40, 35, 30]), 0.1, 0.3)
-    assert post.p_above_p1[0] > 0.9          # melanoma-like 22/40
-    assert post.p_below_p0[2] > 0.8          # colorectal-like 1/30: likely below p0
-    assert post.w_exchangeable[2] < 0.5      # the outlier leans on its own data (NEX)
-    assert np.all((post.mean > 0) & (post.mean < 1))
-    single = fit_exchangeable(np.array([5]), np.array([10]))
-    assert single.a + single.b == pytest.approx(2.0)  # one histology: almost no borrowing
 
 
 # Simon (1989) Table 1/2, alpha = 0.05, beta = 0.20: (p0, p1) -> optimal, minimax r1/n1, r/n

@@ -20,6 +20,7 @@ from export_support import (
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from kg import identifiers
 from kg.build import build
 from kg.schema import NODE_CLASSES, REL_CLASSES, Label
 from kg.stores import rdf
@@ -55,7 +56,7 @@ def test_iri_expansion(curie, expected):
 
 def test_published_prefixes_are_ones_bioregistry_lists():
     registry = bioregistry.get_converter()
-    for prefix, uri_prefix in rdf.REGISTRY_URI_PREFIXES.items():
+    for prefix, uri_prefix in identifiers.REGISTRY_URI_PREFIXES.items():
         rec = registry.get_record(bioregistry.normalize_prefix(prefix))
         assert uri_prefix in {rec.uri_prefix, *rec.uri_prefix_synonyms}, prefix
 
@@ -64,7 +65,7 @@ def test_every_schema_prefix_expands_and_compresses_back():
     conv = rdf.converter()
     for cls in NODE_CLASSES.values():
         for prefix in cls.id_prefixes:
-            if prefix == rdf.URL_PREFIX:
+            if prefix == identifiers.URL_PREFIX:
                 continue
             curie = f"{prefix}:X1"
             assert conv.compress(str(rdf.iri(curie))) == curie
@@ -235,10 +236,45 @@ def full_artefact(shared_data, tmp_path_factory):
     return build(results, tmp_path_factory.mktemp("full"))
 
 
+@pytest.fixture(scope="module")
+def full_turtle(full_artefact, tmp_path_factory):
+    path = tmp_path_factory.mktemp("ttl") / "full.ttl"
+    return path, rdf.export(full_artefact, path, "turtle", include_private=True)
+
+
 @pytest.mark.shared_data
-def test_full_graph_turtle_parses_back_with_identical_triple_count(full_artefact, tmp_path):
-    path = tmp_path / "full.ttl"
-    written = rdf.export(full_artefact, path, "turtle", include_private=True)
+def test_full_graph_turtle_loads_with_rdflib_own_parser_and_pyoxigraph(full_turtle):
+    """rdflib's own Turtle parser in its default memory store (not Oxigraph's) and pyoxigraph
+    each read every triple; rdflib stopped at ``gene:R683\\.`` before CGI's ``JAK1:S646F;R683.``
+    was parsed into JAK1's variants."""
+    import pyoxigraph
+
+    path, written = full_turtle
+    plain = Graph()  # default store, rdflib's parser
+    plain.parse(path, format="turtle")
+    assert len(plain) == written
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == written
+
+
+@pytest.mark.shared_data
+def test_every_node_id_of_the_full_graph_is_a_valid_identifier(full_artefact):
+    """Registry ids match bioregistry's pattern (HGNC ``^\\d{1,5}$``, pubmed ``^\\d+$`` …),
+    project ids have a local part that does not end in a dot; and the CGI strings that once
+    minted genes are now variants of their gene (read in cgi_biomarkers_per_variant_2017-12:
+    ``JAK1:S646F;R683.`` with biomarker ``JAK1 (S646F;R683)``, ``MET:Y1230C;Y1235D``)."""
+    ids = full_artefact.all_nodes["id"]
+    bad = {i: identifiers.problem(i) for i in ids if identifiers.problem(i)}
+    assert bad == {}
+    assert not {"gene:R683.", "gene:Y1235D", "gene:R683", "gene:C121S"} & set(ids)
+    assert {"alt:JAK1:R683", "alt:JAK1:S646F", "alt:MET:Y1235D", "alt:MET:Y1230C",
+            "alt:RET:918"} <= set(ids)
+
+
+@pytest.mark.shared_data
+def test_full_graph_turtle_parses_back_with_identical_triple_count(full_artefact, full_turtle):
+    path, written = full_turtle
     back = rdf.parse(path)
     assert len(back) == written
     assert rdf.counts(back) == full_artefact.counts()

@@ -22,7 +22,9 @@ def art(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("curie", "url"), [
-    ("pubmed:26287849", "https://pubmed.ncbi.nlm.nih.gov/26287849/"),
+    ("pubmed:26287849", "https://pubmed.ncbi.nlm.nih.gov/26287849"),  # = the RDF IRI
+    ("HGNC:1097", "http://identifiers.org/hgnc/1097"),  # = the RDF IRI
+    ("gene:R683.", None),  # not an identifier: never a link
     ("doi:10.1056/NEJMoa1502309", "https://doi.org/10.1056/NEJMoa1502309"),
     ("NCT02925234", "https://www.clinicaltrials.gov/study/NCT02925234"),
     ("civic.eid:1409", "https://civicdb.org/links/evidence/1409"),

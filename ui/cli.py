@@ -21,6 +21,7 @@ from kg.artefact import Artefact, ArtefactMissing, default_root
 from kg.build import build as build_graph
 from kg.errors import ValidationFailed
 from loaders.registry import BuildOptions, selected, shared_data_dir
+from loaders.registry import run as run_source
 
 app = typer.Typer(help="Rediscover: drug x alteration x tumour-type evidence graph.",
                   no_args_is_help=True, add_completion=False)
@@ -68,9 +69,10 @@ def build(
     with _progress() as progress:
         task = progress.add_task("loading", total=len(entries) + 4)
         try:
+            building = frozenset(e.name for e in entries)
             for entry in entries:
                 progress.update(task, description=f"loading {entry.name}")
-                results += entry.load(opts)
+                results += run_source(entry, opts, building)
                 progress.advance(task)
 
             def step(name: str) -> None:

@@ -1,9 +1,13 @@
 """A local Neo4j 5.26 server for development and CI, without Docker.
 
-The Maven project in ``neo4j/`` depends on Neo4j's test harness (Maven Central) and has a tiny
-launcher serving Bolt on 127.0.0.1:<port>. ``start`` copies the jars on first use
-(``mvn compile dependency:copy-dependencies``), starts the JVM in the background, waits until
-Bolt answers (a health-check loop, never a fixed sleep) and records the process in a pid file.
+The Maven project (``pom.xml`` and the launcher's Java source, package data of ``kg.stores`` in
+``neo4j_launcher/``, so an installed wheel has it) depends on Neo4j's test harness (Maven Central)
+and has a tiny launcher serving Bolt on 127.0.0.1:<port>. It is compiled in a work folder:
+``$REDISCOVER_NEO4J_HOME``, else the launcher folder itself when writable (a checkout), else
+``~/.cache/rediscover/neo4j`` (an installed package), where the sources are copied first.
+``start`` copies the jars on first use (``mvn compile dependency:copy-dependencies``), starts
+the JVM in the background, waits until Bolt answers (a health-check loop, never a fixed sleep)
+and records the process in a pid file.
 The server is for development: no auth, and its data lives only while it runs.
 
 Users with a real server or Aura set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD instead.
@@ -19,10 +23,34 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
+from importlib.resources import as_file, files
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-PROJECT = REPO / "neo4j"
+LAUNCHER_FILES = ("pom.xml", "src/main/java/org/rediscover/neo4j/Launcher.java")
+
+
+def _work_folder() -> Path:
+    """Where the launcher is compiled and run (see the module docstring)."""
+    if os.environ.get("REDISCOVER_NEO4J_HOME"):
+        return Path(os.environ["REDISCOVER_NEO4J_HOME"]).expanduser()
+    with as_file(files("kg.stores") / "neo4j_launcher") as packaged:
+        if os.access(packaged, os.W_OK):
+            return Path(packaged)
+    return Path.home() / ".cache" / "rediscover" / "neo4j"
+
+
+def _install_sources(folder: Path) -> None:
+    """Copy the packaged pom.xml and Java source into the work folder when they differ."""
+    packaged = files("kg.stores") / "neo4j_launcher"
+    for name in LAUNCHER_FILES:
+        text = (packaged / name).read_bytes()
+        target = folder / name
+        if not target.exists() or target.read_bytes() != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text)
+
+
+PROJECT = _work_folder()
 RUN_DIR = PROJECT / "run"
 STATE = RUN_DIR / "neo4j.json"
 LOG = RUN_DIR / "neo4j.log"
@@ -63,7 +91,8 @@ def _classes_ready() -> bool:
 
 
 def ensure_built(echo=print) -> None:
-    """Compile the launcher and copy the harness jars into neo4j/lib (first use only)."""
+    """Compile the launcher and copy the harness jars into <work folder>/lib (first use)."""
+    _install_sources(PROJECT)
     if _classes_ready():
         return
     for tool in ("java", "mvn"):

@@ -2,12 +2,9 @@
 
 Mapping (documented in the README and tested in tests/test_rdf_*.py):
 
-- Node → IRI expanded from its CURIE by a ``curies.Converter``. Registry prefixes (HGNC, NCIT,
-  DOID, oncotree, pubmed, doi, civic.eid, civic.aid; clinicaltrials for NCT links) use the URI
-  prefix chosen in ``REGISTRY_URI_PREFIXES``, each of which bioregistry lists for that resource
-  (checked when the converter is made). Project-local prefixes (alt, regimen, cohort, result,
-  trial, drug, gene, moa, cgi, …: every id prefix of kg.schema that is not in the registry table)
-  expand under ``ID_BASE + "<prefix>/"``. ``url:`` ids become the URL itself.
+- Node → IRI from kg.identifiers (the converter the UI's links also use): registry prefixes
+  under the URI prefix bioregistry lists and we chose, project-local ones under
+  ``ID_BASE + "<prefix>/"``, ``url:`` ids as the URL itself.
 - Every node is typed twice: ``rd:<Label>`` (exact, used for counting) and its Biolink category
   from ``NODE_CLASSES[label].biolink``; the vocabulary header states ``rd:<Label> rdfs:subClassOf
   biolink:<Category>``. ``name`` → ``rdfs:label``, the CURIE → ``dcterms:identifier``, other
@@ -41,43 +38,31 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-import bioregistry
-import curies
 import pandas as pd
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, VOID
 
 from kg.artefact import Artefact
+from kg.identifiers import (
+    BASE,
+    ID_BASE,
+    IRI_SAFE,
+    converter,
+    uri_prefixes,
+)
+from kg.identifiers import iri as identifier_iri
 from kg.records import content_id
 from kg.schema import BOOL, FLOAT, INT, NODE_CLASSES, PROVENANCE, REL_CLASSES, Label, Rel
 from kg.stores.selection import GraphTables, graph_tables
 
-BASE = "https://w3id.org/rediscover/"
 VOCAB = Namespace(BASE + "vocab/")
-ID_BASE = BASE + "id/"
 STATEMENT = Namespace(ID_BASE + "statement/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
-
-#: CURIE prefix as used in our ids → the URI prefix we publish. Each must be one bioregistry
-#: knows for that resource; we prefer resolvable, widely used forms over bioregistry.io links.
-REGISTRY_URI_PREFIXES: dict[str, str] = {
-    "HGNC": "http://identifiers.org/hgnc/",
-    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
-    "DOID": "http://purl.obolibrary.org/obo/DOID_",
-    "oncotree": "https://oncotree.mskcc.org/api/tumorTypes/search/code/",
-    "pubmed": "https://pubmed.ncbi.nlm.nih.gov/",
-    "doi": "https://doi.org/",
-    "civic.eid": "https://civicdb.org/links/evidence/",
-    "civic.aid": "https://civicdb.org/links/assertions/",
-    "clinicaltrials": "https://www.clinicaltrials.gov/study/",
-}
-URL_PREFIX = "url"
 
 #: Relations with a natural counterpart in Biolink (or Dublin Core / SKOS / PROV).
 REL_MAPPINGS: dict[Rel, tuple[URIRef, ...]] = {
@@ -101,54 +86,16 @@ FORMATS: dict[str, tuple[str, str, str]] = {
 OXIGRAPH, MEMORY = "Oxigraph", "default"
 
 _XSD = {INT: str(XSD.integer), FLOAT: str(XSD.double), BOOL: str(XSD.boolean)}
-_IRI_SAFE = "-._~!$&'()*+,;=:@/"
 _NCT = re.compile(r"NCT\d{8}")
 
 
 # ---------------------------------------------------------------- identifiers
-@cache
-def converter() -> curies.Converter:
-    """CURIE ⇄ IRI for every id prefix of the schema (see the module docstring)."""
-    records = []
-    registry = bioregistry.get_converter()
-    for prefix, uri_prefix in REGISTRY_URI_PREFIXES.items():
-        rec = registry.get_record(bioregistry.normalize_prefix(prefix) or prefix)
-        if rec is None:
-            raise ValueError(f"bioregistry does not know the prefix {prefix!r}")
-        known = {rec.uri_prefix, *rec.uri_prefix_synonyms}
-        if uri_prefix not in known:
-            raise ValueError(f"{uri_prefix} is not a URI prefix bioregistry lists for {prefix}")
-        records.append(curies.Record(
-            prefix=prefix, uri_prefix=uri_prefix,
-            prefix_synonyms=sorted({rec.prefix, *rec.prefix_synonyms} - {prefix}),
-            uri_prefix_synonyms=sorted(known - {uri_prefix})))
-    for cls in NODE_CLASSES.values():
-        for prefix in cls.id_prefixes:
-            if prefix not in REGISTRY_URI_PREFIXES and prefix != URL_PREFIX:
-                records.append(curies.Record(prefix=prefix, uri_prefix=f"{ID_BASE}{prefix}/"))
-    return curies.Converter(records)
-
-
-@cache
-def _uri_prefixes() -> dict[str, str]:
-    """CURIE prefix → published URI prefix, read once from the converter (its per-call
-    expansion rebuilds a lookup table and dominated the export time)."""
-    return {rec.prefix: rec.uri_prefix for rec in converter().records}
-
-
-@lru_cache(maxsize=1 << 18)
-def _iri(curie: str) -> str:
-    prefix, _, local = curie.partition(":")
-    if prefix == URL_PREFIX:
-        return quote(local, safe=_IRI_SAFE + "?#[]%")
-    try:
-        return _uri_prefixes()[prefix] + quote(local, safe=_IRI_SAFE)
-    except KeyError:
-        raise ValueError(f"{curie}: prefix {prefix!r} is not in the schema") from None
+_iri = identifier_iri
+_uri_prefixes = uri_prefixes
 
 
 def iri(curie: str) -> URIRef:
-    """The published IRI of a node id. Local parts are percent-encoded where IRIs forbid."""
+    """The published IRI of a node id (kg.identifiers.iri)."""
     return URIRef(_iri(curie))
 
 
@@ -257,7 +204,7 @@ def dataset_triples(art: Artefact, include_private: bool = False) -> Iterator[Tr
     for src in m.get("sources", []):
         if src.get("private") and not include_private:
             continue
-        node = SOURCE + quote(src["name"], safe=_IRI_SAFE)
+        node = SOURCE + quote(src["name"], safe=IRI_SAFE)
         yield DATASET, PROV.wasDerivedFrom, node
         yield node, RDF.type, PROV.Entity
         yield node, RDFS.label, Lit(src["name"])

@@ -4,7 +4,9 @@ CIViC writes ``Imatinib Mesylate``, MOAlmanac ``Imatinib``, a trial paper ``Glee
 lower-cased, salts and hydrates are stripped, brand names are mapped to the generic through the
 synonyms of data/drugs.csv, and the NCIt code is looked up in the curated table first, then in
 MOAlmanac's therapy crosswalk (read at build time when present). Without a code the id is
-``drug:<normalised name>`` (kg.schema.drug_id), never a guessed code.
+``drug:<normalised name>`` (kg.schema.drug_id), never a guessed code. A drug's classes come from
+data/drug_classes.csv beside the drug table (loaders/drug_classes.py), so Drug and Regimen nodes
+carry the same ``drug_classes`` whichever source emits them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from kg import schema as S
 from kg.schema import Label, Rel
+from loaders.drug_classes import FILE as CLASSES_FILE
+from loaders.drug_classes import class_sets, joined
 
 #: counter-ions and forms that do not change the active drug
 SALTS = (
@@ -45,15 +49,22 @@ class DrugInfo:
     name: str  # normalised generic name
     ncit: str | None = None
     rxnorm: str | None = None
-    drug_class: str | None = None
+    drug_class: str | None = None  # primary class
     synonyms: set[str] = field(default_factory=set)
+    other_classes: set[str] = field(default_factory=set)
 
     @property
     def id(self) -> str:
         return S.drug_id(self.ncit, self.name)
 
+    @property
+    def classes(self) -> set[str]:
+        """Every class of the drug, the primary one included."""
+        return self.other_classes | ({self.drug_class} if self.drug_class else set())
+
     def props(self) -> dict[str, str | None]:
-        return {"name": self.name, "drug_class": self.drug_class, "rxnorm": self.rxnorm,
+        return {"name": self.name, "drug_class": self.drug_class,
+                "drug_classes": joined(self.classes), "rxnorm": self.rxnorm,
                 "synonyms": ";".join(sorted(self.synonyms)) or None}
 
 
@@ -69,11 +80,13 @@ class DrugNormaliser:
                    therapy_crosswalk: Path | None = None) -> DrugNormaliser:
         self = cls()
         if curated_drugs and curated_drugs.exists():
+            classes = class_sets(curated_drugs.parent / CLASSES_FILE)
             with open(curated_drugs, newline="", encoding="utf-8-sig") as fh:
                 for r in csv.DictReader(fh):
                     syn = {s.strip() for s in (r.get("synonyms") or "").split(";") if s.strip()}
                     self.add(DrugInfo(normalise_name(r["name"]), r.get("ncit") or None,
-                                      r.get("rxnorm") or None, r.get("drug_class") or None, syn))
+                                      r.get("rxnorm") or None, r.get("drug_class") or None, syn,
+                                      classes.get(r["name"], set())))
         if therapy_crosswalk and therapy_crosswalk.exists():
             with open(therapy_crosswalk, newline="", encoding="utf-8") as fh:
                 for r in csv.DictReader(fh, delimiter="\t"):
@@ -93,6 +106,7 @@ class DrugNormaliser:
             known.ncit = known.ncit or info.ncit
             known.rxnorm = known.rxnorm or info.rxnorm
             known.drug_class = known.drug_class or info.drug_class
+            known.other_classes |= info.other_classes
             known.synonyms |= info.synonyms - {known.name}
         for key in {info.name, *(normalise_name(s) for s in info.synonyms)}:
             self._by_name.setdefault(key, known)
@@ -126,8 +140,7 @@ def regimen_props(drugs: list[DrugInfo]) -> dict[str, object]:
     """Regimen name and classes exactly as loaders/curated.py writes them (so nodes merge)."""
     ordered = sorted({d.id: d for d in drugs}.values(), key=lambda d: d.id)
     return {"name": " + ".join(d.name for d in ordered),
-            "drug_classes": ";".join(sorted({d.drug_class for d in ordered if d.drug_class}))
-            or None,
+            "drug_classes": joined(set().union(*(d.classes for d in ordered))),
             "n_drugs": len(ordered)}
 
 

@@ -121,9 +121,8 @@ def gene_resolver(path: Path) -> GeneResolver:
     return GeneResolver.from_file(path)
 
 
-def hgnc_file(source_dir: Path) -> Path:
-    """The HGNC table inside a source folder (newest by name)."""
-    folder = source_dir / "hgnc"
+def hgnc_file(folder: Path) -> Path:
+    """The HGNC table in its folder (newest by name)."""
     found = sorted(folder.glob("hgnc_complete*.t*")) or sorted(folder.glob("*.tsv"))
     if not found:
         raise FileNotFoundError(f"no HGNC complete set in {folder}")

@@ -21,7 +21,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from loaders.fetch import FETCHABLE, FetchError, cache_dir, fetch
+from loaders.fetch import FetchError, cache_dir, fetch
+from loaders.registry import entry, fetchable
+
+FETCHABLE = fetchable()
 
 console = Console()
 err = Console(stderr=True)
@@ -88,7 +91,7 @@ def _print_list() -> None:
     for col in ("source", "default release", "licence", "files", "note"):
         t.add_column(col)
     for s in FETCHABLE.values():
-        t.add_row(s.source, s.default_release, s.licence, str(len(s.files)), s.note)
+        t.add_row(s.source, s.default_release, entry(s.source).licence, str(len(s.files)), s.note)
     console.print(t)
 
 
