@@ -153,8 +153,9 @@ def compact(df: pd.DataFrame) -> pd.DataFrame:
                           for k, n in zip(df[pair[0]], df[pair[1]], strict=True)]
             used |= set(pair)
         else:
-            out[SHORT.get(col, col)] = [SHORT_VALUES.get(t, t) for t in
-                                        (cell(v, col) for v in df[col])]
+            out[SHORT.get(col, col)] = [
+                SHORT_VALUES.get(t, t).replace(" alteration (", " (") for t in
+                (cell(v, col) for v in df[col])]
             used.add(col)
             if pd.api.types.is_numeric_dtype(df[col]):
                 right.add(SHORT.get(col, col))
@@ -167,12 +168,12 @@ def frame_table(df: pd.DataFrame, title: str, limit: int = 50) -> Table:
     view = compact(df.head(limit))
     t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     for col in view.columns:
-        # Wide enough for the column's longest word (up to 13), so cells mostly wrap between
+        # Wide enough for the column's longest word (up to 12), so cells mostly wrap between
         # words; the rest of the width is shared by rich.
         longest = max([len(w) for v in view[col] for w in str(v).split()] or [0])
         heading = max(len(w) for w in str(col).split())
         numeric = col in view.attrs["right"] or col == "k/n"
-        width = max(heading, min(longest, 13))
+        width = max(heading, min(longest, 12))
         # A numeric column is as wide as its longest heading word or value: its heading wraps.
         t.add_column(str(col), overflow="fold", justify="right" if numeric else "left",
                      min_width=width, max_width=width if numeric else None,
