@@ -52,10 +52,17 @@ st.subheader("Rationale rows")
 if rows.empty:
     st.info("No candidate with these parameters.")
 else:
-    names = {r.rank: f"#{r.rank} {r.treatment_group} · {r.alteration_group_name} → "
-                     f"{r.histology_name}" for r in rows.itertuples()}
+    # Keyed and labelled by the triple, never by its rank: a rank changes with the year and
+    # the browser holds the choice as its label (see signals.py).
+    triples = rows["treatment_group"] + " | " + rows["alteration_group"] + " | " \
+        + rows["histology"].astype(str)
+    names = {t: f"{r.treatment_group} · {r.alteration_group_name} → {r.histology_name}"
+             for t, r in zip(triples, rows.itertuples(), strict=True)}
+    if st.session_state.get("cand_pick") not in names:
+        st.session_state.pop("cand_pick", None)
     pick = st.selectbox("Candidate", list(names), format_func=names.get, key="cand_pick")
-    cand = rows[rows["rank"] == pick].iloc[0]
+    cand = rows[triples == pick].iloc[0]
+    st.caption(f"Rank #{cand['rank']}")
     st.markdown(f"**Why:** {cand['rationale']}")
     st.caption(f"Simon optimal {cand['simon_optimal']} · minimax {cand['simon_minimax']} · "
                f"probability the 8 → 24 rule succeeds at the predicted rate: "

@@ -84,8 +84,10 @@ counts = rates[GROUPINGS[by]].value_counts()
 groups = sorted(counts.index, key=lambda g: (-counts[g], str(g)))
 if st.session_state.get("overview_group") not in groups:
     st.session_state.pop("overview_group", None)
+# Options are the names alone: counts change with the year, and the browser holds a choice
+# as its text.
 group = c2.selectbox(f"Which {by}", groups, key="overview_group",
-                     format_func=lambda g: f"{g} ({counts[g]} cohort(s))")
+                     help="Ordered by the number of cohorts with counts.")
 state.remember("overview_by", "overview_group")
 shown = rates[rates[GROUPINGS[by]] == group]
 st.caption(f"{len(shown)} of {len(rates)} cohort(s) with evaluable patients and a response "

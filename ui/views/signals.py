@@ -52,12 +52,15 @@ else:
     # Options are keyed by the group itself, not its rank: ranks change with the as-of year
     # or the parameters, and a rank-keyed choice then named one group while plotting another.
     group_ids = shown["treatment_group"] + " | " + shown["alteration_group"]
-    names = {g: f"#{r.rank} {r.treatment_group} · {r.alteration_group_name} ({r.label})"
+    # The option text must not change with the year either: the browser holds a selectbox's
+    # choice as its text, so a text with the rank in it named last year's group (issue 18).
+    names = {g: f"{r.treatment_group} · {r.alteration_group_name}"
              for g, r in zip(group_ids, shown.itertuples(), strict=True)}
     if st.session_state.get("sig_group") not in names:
         st.session_state.pop("sig_group", None)
     pick = st.selectbox("Group", list(names), format_func=names.get, key="sig_group")
     group = shown[group_ids == pick].iloc[0]
+    st.caption(f"Rank #{group['rank']} · {group['label']}")
     rows = post[(post["treatment_group"] == group["treatment_group"])
                 & (post["alteration_group"] == group["alteration_group"])]
     rows = rows.sort_values("rate", ascending=True)
