@@ -32,8 +32,8 @@ def test_overview(server, browser_page):
     page = browser_page
     visit(page, server, "", "Response rates")  # the default page lives at /
     # One forest plot per trial: the committee's cohort is a DRUP cohort (deep link to it).
-    visit(page, server, "?" + urlencode({"overview_group": '"Drug Rediscovery Protocol (DRUP)"'}),
-          "Response rates")
+    drup = {"overview_group_trial": '"Drug Rediscovery Protocol (DRUP)"'}
+    visit(page, server, "?" + urlencode(drup), "Response rates")
     for text in ("Counts by trial", "Data sources, versions and licences", "CC BY 4.0",
                  "Drug Rediscovery Protocol"):
         assert visible(page, text), text

@@ -55,6 +55,8 @@ def test_overview_bookmark_and_readable_forest_plots(server, browser_page):
     page.locator("[data-testid='stRadio']").get_by_text("gene", exact=True).click()
     _wait_idle(page)
     assert visible(page, "Which gene")
+    gene = page.get_by_role("combobox", name="Which gene (or signature)").input_value()
+    assert gene == "BRAF"  # the gene with most cohorts (data/cohorts.csv), not the last trial
     assert "overview_by=%22gene%22" in page.url  # the choice is in the link
     assert 0 < page.locator(".js-plotly-plot").first.locator(".ytick text").count() < 60
     shot(page, "overview")

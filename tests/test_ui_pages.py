@@ -82,10 +82,10 @@ def test_overview_forest_plot_per_trial_gene_or_class(app):
     drup = rates[rates["n_evaluable"] == 28].iloc[0]
     assert drup["orr"] == pytest.approx(12 / 28)
     assert drup["ci_low"] == pytest.approx(0.2446, abs=1e-3)  # Clopper-Pearson 12/28
-    app.selectbox(key="overview_group").set_value("VE-BASKET").run()
+    app.selectbox(key="overview_group_trial").set_value("VE-BASKET").run()
     assert sorted(frame(app, 3)["n_evaluable"]) == [10, 19]
     app.radio(key="overview_by").set_value("gene").run()
-    app.selectbox(key="overview_group").set_value("BRAF").run()
+    app.selectbox(key="overview_group_gene").set_value("BRAF").run()
     assert sorted(frame(app, 3)["n_evaluable"]) == [8, 10, 19]  # every BRAF cohort, 3 of 4
 
 
@@ -93,7 +93,7 @@ def test_overview_as_of_changes_counts(app):
     app.selectbox(key="as_of").set_value(2019).run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Cohorts with a current report"] == "4"  # committee 2024 row not yet known
-    app.selectbox(key="overview_group").set_value("Drug Rediscovery Protocol").run()
+    app.selectbox(key="overview_group_trial").set_value("Drug Rediscovery Protocol").run()
     rates = frame(app, 3)
     drup = rates[rates["trial_name"] == "Drug Rediscovery Protocol"]
     assert list(drup["n_evaluable"]) == [10]  # the 2019 interim, not the 2023 final

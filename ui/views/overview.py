@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kg.schema import Label
 from kg.stores.selection import private_label
 from queries.estimates import clopper_pearson_many
-from queries.evidence_table import as_of_note
+from queries.evidence_table import as_of_note, gene_symbols
 from ui import render, state
 
 st.title("Overview")
@@ -68,8 +67,9 @@ def response_rates(key: state.Key, as_of_year: int | None) -> pd.DataFrame:
                           + df["tumour_type_name"].fillna("?") + " · " + df["arm"].fillna(""))
     df["origin"] = [private_label(s, p) for s, p in
                     zip(df["result_source"], df["private"], strict=True)]
-    genes = state.artefact(key).nodes(Label.ALTERATION).set_index("id")["gene"]
-    df["gene"] = df["alteration"].map(genes).fillna("?")
+    # A signature or multi-gene selection (MSI-H, NTRK1/2/3 fusion) is its own group.
+    df["gene"] = df["alteration"].map(gene_symbols(state.artefact(key))).fillna(
+        df["alteration_name"]).fillna("?")
     df["drug_class"] = df["drug_classes"].fillna("?").astype(str).str.replace(";", " + ")
     return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
 
@@ -77,18 +77,22 @@ def response_rates(key: state.Key, as_of_year: int | None) -> pd.DataFrame:
 st.subheader("Response rates (exact 95 % CI)")
 rates = response_rates(key, as_of)
 GROUPINGS = {"trial": "trial_name", "gene": "gene", "drug class": "drug_class"}
-state.restore("overview_by", "overview_group")
+group_keys = tuple(f"overview_group_{g.replace(' ', '_')}" for g in GROUPINGS)
+state.restore("overview_by", *group_keys)
 c1, c2 = st.columns([1, 3])
 by = c1.radio("Forest plot per", list(GROUPINGS), horizontal=True, key="overview_by")
 counts = rates[GROUPINGS[by]].value_counts()
 groups = sorted(counts.index, key=lambda g: (-counts[g], str(g)))
-if st.session_state.get("overview_group") not in groups:
-    st.session_state.pop("overview_group", None)
+# One selector per grouping (its own key), so a trial chosen before never stands for a gene.
+group_key = f"overview_group_{by.replace(' ', '_')}"
+if st.session_state.get(group_key) not in groups:
+    st.session_state.pop(group_key, None)
 # Options are the names alone: counts change with the year, and the browser holds a choice
 # as its text.
-group = c2.selectbox(f"Which {by}", groups, key="overview_group",
+group = c2.selectbox(f"Which {by}" + (" (or signature)" if by == "gene" else ""), groups,
+                     key=group_key,
                      help="Ordered by the number of cohorts with counts.")
-state.remember("overview_by", "overview_group")
+state.remember("overview_by", *group_keys)
 shown = rates[rates[GROUPINGS[by]] == group]
 st.caption(f"{len(shown)} of {len(rates)} cohort(s) with evaluable patients and a response "
            "count; each cohort's current report only (no patient counted twice).")
