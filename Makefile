@@ -1,9 +1,11 @@
 # Two commands on a fresh machine (see README):
 #   make run    install, build the graph from bundled data (+ ../shared/data snapshots when present), open the UI
+#               (make run PORT=8600 serves it on another port)
 #   make test   install everything the tests need (Python deps, Debian's chromium, Neo4j via Maven) and run them
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 KG     := $(VENV)/bin/kg
+PORT   ?= 8501
 
 .PHONY: install run build test lint bench clean wheel-check
 
@@ -20,7 +22,7 @@ build: install
 	$(KG) build
 
 run: build
-	$(KG) ui
+	$(KG) ui --port $(PORT)
 
 test: install
 	bash scripts/test.sh

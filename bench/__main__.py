@@ -171,8 +171,7 @@ def measure_queries(table: Table, scale: int, art: Artefact, repeat: int) -> Non
 
 
 def measure_ui(table: Table, scale: int, art: Artefact) -> None:
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no "no runtime" warnings
-    from ui import data as ui_data
+    from queries import evidence_table as ui_data
 
     def first_page() -> None:
         fresh = Artefact(art.path)

@@ -48,10 +48,7 @@ def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
               "evidence_excluded_after_as_of": 0}
     if ev.empty:
         return pd.DataFrame(columns=COLUMNS), header
-    pub_year = _publication_years(art)
-    year = ev["year"].astype("Float64")
-    year = year.fillna(ev["id"].map(pub_year).astype("Float64"))
-    ev = ev.assign(year=year)
+    ev = ev.assign(year=ev["id"].map(evidence_years(art)))
     if as_of is not None:
         no_year = ev["year"].isna()
         later = ev["year"].fillna(0) > as_of
@@ -67,8 +64,13 @@ def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
     return base[COLUMNS].reset_index(drop=True), header
 
 
-def _publication_years(art: Artefact) -> pd.Series:
+def evidence_years(art: Artefact) -> pd.Series:
+    """Evidence id → year: its own, else its earliest publication's. The one rule for what an
+    ``as_of`` run knew of an evidence item (analyses, evidence table and UI alike)."""
+    ev = art.nodes(Label.EVIDENCE)
     rep = art.edges(Rel.REPORTED_IN)
     pubs = art.nodes(Label.PUBLICATION).set_index("id")["year"]
     rep = rep.assign(year=rep["dst"].map(pubs)).dropna(subset=["year"])
-    return rep.groupby("src")["year"].min()
+    pub_year = rep.groupby("src")["year"].min()
+    own = ev.set_index("id")["year"].astype("Float64")
+    return own.fillna(own.index.to_series().map(pub_year).astype("Float64"))

@@ -43,4 +43,6 @@ def shared_data() -> Path:
 
 
 # Engine fixtures (LadybugDB, Neo4j, Cypher tests): engine_artefact, neo4j_uri.
+# Browser fixtures (kg ui + Debian chromium): server, browser_page.
+from browser_support import browser_page, server  # noqa: E402, F401
 from cypher_support import engine_artefact, neo4j_uri  # noqa: E402, F401

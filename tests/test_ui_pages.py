@@ -73,21 +73,27 @@ def test_overview_counts_and_private_label(app):
     assert any("private" in i.value for i in app.info)
 
 
-def test_overview_rate_chart_follows_trial_filter(app):
+def test_overview_forest_plot_per_trial_gene_or_class(app):
+    # Cohorts with counts: VE-BASKET CRC 0/10 and NSCLC 8/19; DRUP nivolumab MSI-H 12/28 and the
+    # committee vemurafenib BRAF V600E CRC 2/8 (a DRUP cohort); the mixed VE arm has no counts.
+    # Two trials with two cohorts each: the first by name, DRUP, is shown first.
     rates = frame(app, 3)
-    # CRC 0/10, NSCLC 8/19, DRUP 12/28, committee 2/8 (the mixed VE arm has no counts)
-    assert len(rates) == 4
+    assert sorted(rates["n_evaluable"]) == [8, 28]
     drup = rates[rates["n_evaluable"] == 28].iloc[0]
     assert drup["orr"] == pytest.approx(12 / 28)
     assert drup["ci_low"] == pytest.approx(0.2446, abs=1e-3)  # Clopper-Pearson 12/28
-    app.multiselect(key="overview_trials").set_value(["VE-BASKET"]).run()
-    assert len(frame(app, 3)) == 2
+    app.selectbox(key="overview_group_trial").set_value("VE-BASKET").run()
+    assert sorted(frame(app, 3)["n_evaluable"]) == [10, 19]
+    app.radio(key="overview_by").set_value("gene").run()
+    app.selectbox(key="overview_group_gene").set_value("BRAF").run()
+    assert sorted(frame(app, 3)["n_evaluable"]) == [8, 10, 19]  # every BRAF cohort, 3 of 4
 
 
 def test_overview_as_of_changes_counts(app):
     app.selectbox(key="as_of").set_value(2019).run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Cohorts with a current report"] == "4"  # committee 2024 row not yet known
+    app.selectbox(key="overview_group_trial").set_value("Drug Rediscovery Protocol").run()
     rates = frame(app, 3)
     drup = rates[rates["trial_name"] == "Drug Rediscovery Protocol"]
     assert list(drup["n_evaluable"]) == [10]  # the 2019 interim, not the 2023 final
@@ -119,8 +125,13 @@ def test_evidence_alteration_hierarchy(app):
     at.selectbox(key="ev_alteration").set_value("alt:BRAF:V600").run()
     rows = frame(at)
     assert len(rows) == 4  # three VE-BASKET rows + the committee V600E row below V600
+    # A patient's V600E: the committee V600E cohort matches exactly, and the three VE-BASKET
+    # cohorts that select any BRAF V600 match as a broader alteration (they would take it).
     at.selectbox(key="ev_alteration").set_value("alt:BRAF:V600E").run()
-    assert list(frame(at)["id"]) == ["result:DRUP:committee-vemurafenib-braf-v600e:coadread@2024"]
+    rows = frame(at).set_index("id")["alteration_match"]
+    assert rows["result:DRUP:committee-vemurafenib-braf-v600e:coadread@2024"] == "exact"
+    assert len(rows) == 4
+    assert sum(m.startswith("broader alteration") for m in rows) == 3
 
 
 def test_evidence_tumour_hierarchy_and_superseded(app):

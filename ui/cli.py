@@ -102,15 +102,16 @@ def _export_ladybug_cache(art: Artefact) -> None:
 
     if importlib.util.find_spec("ladybug") is None:
         return
-    from kg.stores.ladybug import export_ladybug
+    from kg.stores.ladybug import ensure_cache
 
+    started = time.perf_counter()
     try:
-        report = export_ladybug(art, include_private=True)
+        path = ensure_cache(art)
     except Exception as exc:  # noqa: BLE001 - the build itself succeeded
         err.print(f"[yellow]LadybugDB cache not built ({exc}); `kg export ladybug` retries."
                   "[/yellow]")
         return
-    console.print(f"LadybugDB cache: {report.path} ({report.seconds:.1f} s)")
+    console.print(f"LadybugDB cache: {path} ({time.perf_counter() - started:.1f} s)")
 
 
 def _progress() -> Progress:
@@ -119,14 +120,18 @@ def _progress() -> Progress:
 
 
 def _print_sources(art: Artefact) -> None:
-    t = Table(title="Sources")
-    for col in ("source", "version", "licence", "loaded", "skipped"):
-        t.add_column(col)
+    """One block per source: name, version and licence, then what was loaded and skipped as
+    wrapped prose (a five-column table broke into single words at 80 columns)."""
+    from rich.padding import Padding
+
+    console.print("[bold]Sources[/bold]")
     for s in art.manifest["sources"]:
-        loaded = "\n".join(f"{k}: {v:,}" for k, v in s["loaded"].items())
-        skipped = "\n".join(f"{k}: {v:,}" for k, v in s["skipped"].items()) or "0"
-        t.add_row(s["name"], s["version"], s["licence"], loaded, skipped, end_section=True)
-    console.print(t)
+        console.print(f"[bold]{s['name']}[/bold] {s['version']} · {s['licence']}",
+                      highlight=False)
+        for what in ("loaded", "skipped"):
+            items = "; ".join(f"{k}: {v:,}" for k, v in s[what].items()) or "nothing"
+            console.print(Padding(f"[dim]{what}:[/dim] {items}", (0, 0, 0, 2)),
+                          highlight=False)
 
 
 @app.command()
@@ -205,7 +210,9 @@ def _register_subcommands() -> None:
     import ui.commands as pkg
 
     for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        importlib.import_module(f"ui.commands.{mod.name}").register(app)
+        register = getattr(importlib.import_module(f"ui.commands.{mod.name}"), "register", None)
+        if register is not None:  # helpers (output, filters) register nothing
+            register(app)
 
 
 _register_subcommands()

@@ -157,6 +157,17 @@ def export_ladybug(art: Artefact, out: Path | None = None,
     return report
 
 
+def ensure_cache(art: Artefact) -> Path:
+    """The build's local LadybugDB cache, written on first use (the one place it is made).
+
+    The cache mirrors the local artefact, committee rows included; it is not an export
+    (``kg export ladybug`` leaves private rows out unless asked)."""
+    path = default_path(art)
+    if not path.exists():
+        export_ladybug(art, path, include_private=True)
+    return path
+
+
 def _remove_db_files(db: Path) -> None:
     for p in (db, Path(str(db) + ".wal"), meta_path(db)):
         p.unlink(missing_ok=True)

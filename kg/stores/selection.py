@@ -48,6 +48,20 @@ def only_private(sources: pd.Series, secret: set[str]) -> pd.Series:
     return sources.fillna("").map(lambda s: all(x in secret for x in s.split(";"))).astype(bool)
 
 
+def any_private(sources: pd.Series, secret: set[str]) -> pd.Series:
+    """True where at least one source of a row (``;``-joined names) is private: a figure built
+    partly from a committee's table is marked private wherever it is shown."""
+    return sources.fillna("").astype(str).map(
+        lambda s: any(part in secret for part in s.split(";") if part))
+
+
+def private_label(source: object, private: object) -> str:
+    """How a row's origin is shown: a committee's (private) rows are always marked as such."""
+    src = "" if source is None or pd.isna(source) else str(source)
+    flagged = False if private is None or pd.isna(private) else bool(private)
+    return f"🔒 private · {src}" if flagged else src
+
+
 def private_ids(art: Artefact) -> set[str]:
     """Nodes flagged private, or brought by private sources alone."""
     secret = private_sources(art)

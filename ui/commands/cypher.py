@@ -41,15 +41,13 @@ def ladybug_path(root: Path | None, explicit: Path | None) -> Path:
     """The LadybugDB cache of the published build (built by `kg build` or on first use)."""
     if explicit:
         return explicit
-    from kg.stores.ladybug import default_path, export_ladybug
+    from kg.stores.ladybug import default_path, ensure_cache
     from ui.cli import open_artefact
 
     art = open_artefact(root)
-    path = default_path(art)
-    if not path.exists():
+    if not default_path(art).exists():
         err.print("Building the LadybugDB cache for this build…")
-        export_ladybug(art, path, include_private=True)
-    return path
+    return ensure_cache(art)
 
 
 def cypher(

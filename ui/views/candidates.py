@@ -10,21 +10,23 @@ import streamlit as st
 
 from kg.csv_safe import csv_bytes
 from kg.schema import Label
-from ui import data
+from kg.stores.selection import private_label
+from queries.evidence_table import as_of_note, rationale_rows, split_ids
+from ui import render, state
 
 st.title("Candidate cohorts")
-setup = data.page_setup()
+setup = state.page_setup()
 if setup is None:
     st.stop()
 key, art = setup
-as_of = data.as_of()
-params = data.analysis_controls("cand")
+as_of = state.as_of()
+params = state.analysis_controls("cand")
 if params is None:
     st.stop()
 frozen = tuple(sorted(params.items()))
 
-ranked, header = data.cached_analysis(key, "candidate_cohorts", as_of, frozen)
-st.caption(data.as_of_note(header))
+ranked, header = state.cached_analysis(key, "candidate_cohorts", as_of, frozen)
+st.caption(as_of_note(header))
 
 st.markdown(
     f"**Simon two-stage designs** for p0={params['p0']:g}, p1={params['p1']:g} "
@@ -51,17 +53,24 @@ st.subheader("Rationale rows")
 if rows.empty:
     st.info("No candidate with these parameters.")
 else:
-    names = {r.rank: f"#{r.rank} {r.treatment_group} · {r.alteration_group_name} → "
-                     f"{r.histology_name}" for r in rows.itertuples()}
+    # Keyed and labelled by the triple, never by its rank: a rank changes with the year and
+    # the browser holds the choice as its label (see signals.py).
+    triples = rows["treatment_group"] + " | " + rows["alteration_group"] + " | " \
+        + rows["histology"].astype(str)
+    names = {t: f"{r.treatment_group} · {r.alteration_group_name} → {r.histology_name}"
+             for t, r in zip(triples, rows.itertuples(), strict=True)}
+    if st.session_state.get("cand_pick") not in names:
+        st.session_state.pop("cand_pick", None)
     pick = st.selectbox("Candidate", list(names), format_func=names.get, key="cand_pick")
-    cand = rows[rows["rank"] == pick].iloc[0]
+    cand = rows[triples == pick].iloc[0]
+    st.caption(f"Rank #{cand['rank']}")
     st.markdown(f"**Why:** {cand['rationale']}")
     st.caption(f"Simon optimal {cand['simon_optimal']} · minimax {cand['simon_minimax']} · "
                f"probability the 8 → 24 rule succeeds at the predicted rate: "
                f"{cand['drup_success_prob']:.0%}" if cand["drup_success_prob"] ==
                cand["drup_success_prob"] else "")
-    table = data.cached_evidence_table(key, as_of, False)
-    support = data.rationale_rows(table, data.split_ids(cand["supporting_rows"]))
+    table = state.cached_evidence_table(key, as_of, False)
+    support = rationale_rows(table, split_ids(cand["supporting_rows"]))
     st.dataframe(support, hide_index=True, width="stretch", column_config={
         "publication_link": st.column_config.LinkColumn("publication link"),
         "nct_link": st.column_config.LinkColumn("registry"),
@@ -77,19 +86,22 @@ st.caption("Small cohorts of one treatment × alteration × tumour type from sev
            "(queries.pooled): rows that differ in regimen class, benefit definition or line of "
            "therapy are flagged and left out of the pooled figure rather than mixed.")
 c1, c2, c3, c4 = st.columns(4)
-drug_choices = data.cached_options(key, (Label.DRUG, Label.REGIMEN))
-treatment = c1.selectbox("Drug or regimen", list(drug_choices), index=None,
+state.restore("pool_drug", "pool_alteration", "pool_tumour", "pool_endpoint")
+drug_choices = state.cached_options(key, (Label.DRUG, Label.REGIMEN)) | {
+    f"class:{c}": f"{c} (drug class)" for c in state.cached_drug_classes(key)}
+treatment = c1.selectbox("Drug, regimen or drug class", list(drug_choices), index=None,
                          format_func=drug_choices.get, key="pool_drug", placeholder="choose")
-alt_choices = data.cached_options(key, (Label.ALTERATION,))
+alt_choices = state.cached_options(key, (Label.ALTERATION,))
 alteration = c2.selectbox("Alteration (with narrower ones)", list(alt_choices), index=None,
                           format_func=alt_choices.get, key="pool_alteration",
                           placeholder="choose")
-tumour_choices = data.cached_options(key, (Label.TUMOUR_TYPE,))
+tumour_choices = state.cached_options(key, (Label.TUMOUR_TYPE,))
 tumour = c3.selectbox("Tumour type (with sub-types)", list(tumour_choices), index=None,
                       format_func=tumour_choices.get, key="pool_tumour", placeholder="choose")
 endpoint = c4.selectbox("Endpoint", ["response", "benefit"], key="pool_endpoint")
+state.remember("pool_drug", "pool_alteration", "pool_tumour", "pool_endpoint")
 if treatment and alteration and tumour:
-    pool, pool_header = data.cached_pool(key, treatment, alteration, tumour, endpoint, as_of)
+    pool, pool_header = state.cached_pool(key, treatment, alteration, tumour, endpoint, as_of)
     if pool is None:
         st.error(pool_header["error"])
     elif pool.empty:
@@ -101,13 +113,17 @@ if treatment and alteration and tumour:
             f"**Pooled {h['pooled_k']}/{h['pooled_n']} = {h['pooled_rate']:.0%}** "
             f"(exact 95% CI {h['pooled_low']:.0%}–{h['pooled_high']:.0%}) from "
             f"{h['pooled_units']} cohort(s) in {h['trials']} trial(s); "
-            f"{h['flagged_units']} flagged and left out. Between-trial heterogeneity: exact "
-            f"p = {h['between_trial_exact_p']:.3g}, I² = {h['between_trial_i2']:.2f}. "
+            f"{h['flagged_units']} flagged and left out. Between-trial heterogeneity: "
+            + (f"exact p = {render.fmt_p(h['between_trial_exact_p'])}, "
+               f"I² = {render.fmt_p(h['between_trial_i2'])}. "
+               if h["trials"] > 1 else "not computable from one trial. ")
+            +
             f"Cohorts below 24 patients pooled under the 8 → 24 rule: "
             f"{h['pooled_below_24_state']} ({h['pooled_below_24_needed']} more patient(s) "
             "needed).")
-        st.dataframe(pool.assign(origin=[data.origin(s, p) for s, p in
-                                         zip(pool["source"], pool["private"], strict=True)]),
+        st.dataframe(render.json_safe(pool.assign(origin=[
+                         private_label(s, p) for s, p in
+                         zip(pool["source"], pool["private"], strict=True)])),
                      hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="percent")
                                     for c in ("rate", "low", "high")})

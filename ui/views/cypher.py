@@ -11,10 +11,10 @@ import os
 
 import streamlit as st
 
-from ui import data
+from ui import render, state
 
 st.title("Cypher console")
-setup = data.page_setup()
+setup = state.page_setup()
 if setup is None:
     st.stop()
 key, art = setup
@@ -70,7 +70,7 @@ if st.button("Run", type="primary", key="cy_run"):
     try:
         if engine == "ladybug":
             try:
-                path = data.ladybug_file(art)
+                path = state.ladybug_file(art)
             except (KeyError, RuntimeError, OSError) as exc:
                 raise CypherError("ladybug", f"could not build the LadybugDB cache of this graph "
                                   f"({exc!r}); rebuild it with `kg build`") from exc
@@ -89,5 +89,5 @@ if st.button("Run", type="primary", key="cy_run"):
         st.stop()
     st.success(f"{len(result.rows)} row(s) from {result.engine} in {result.seconds:.3f} s"
                + (f" · stopped at the row cap of {int(limit)}" if result.truncated else ""))
-    st.dataframe(data.display_rows(result.columns, result.rows), hide_index=True,
+    st.dataframe(render.display_rows(result.columns, result.rows), hide_index=True,
                  width="stretch")

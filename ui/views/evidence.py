@@ -1,4 +1,5 @@
-"""Evidence browser: cohort reports and knowledgebase evidence, filtered through the hierarchies."""
+"""Evidence browser: cohort reports and knowledgebase evidence, filtered through the hierarchies
+(queries.selection: alteration with narrower and broader ones, tumour type with sub-types)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,27 @@ import streamlit as st
 
 from kg.csv_safe import csv_bytes
 from kg.schema import Label
-from ui import data
+from queries.evidence_table import ID_COLUMNS, as_of_note
+from queries.selection import Selection, filter_rows
+from ui import state
 
 #: Rows offered in the detail picker (thousands of options slow the browser down).
 MAX_DETAIL_CHOICES = 300
+WIDGETS = ("ev_current", "ev_gene", "ev_alteration", "ev_drug", "ev_tumour", "ev_trials",
+           "ev_tiers", "ev_detail")
 
 st.title("Evidence browser")
-setup = data.page_setup()
+setup = state.page_setup()
 if setup is None:
     st.stop()
 key, art = setup
-as_of = data.as_of()
+as_of = state.as_of()
+state.restore(*WIDGETS)
 
 current_only = st.toggle("Current report per cohort only", value=True, key="ev_current",
                          help="Off: also list interim reports that later ones supersede.")
-table = data.cached_evidence_table(key, as_of, current_only)
-st.caption(data.as_of_note(data.cached_as_of_header(key, as_of)))
+table = state.cached_evidence_table(key, as_of, current_only)
+st.caption(as_of_note(state.cached_as_of_header(key, as_of)))
 
 
 def _missing(value: object) -> bool:
@@ -36,30 +42,39 @@ def pick(label: str, choices: dict[str, str], widget_key: str) -> str | None:
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    genes = sorted(table["gene"].dropna().unique())
-    gene = st.selectbox("Gene", genes, index=None, key="ev_gene", placeholder="any")
-    alteration = pick("Alteration (includes narrower ones)",
-                      data.cached_options(key, (Label.ALTERATION,)), "ev_alteration")
+    gene = st.selectbox("Gene", sorted(table["gene"].dropna().unique()), index=None,
+                        key="ev_gene", placeholder="any")
+    alteration = pick("Alteration (includes narrower and broader ones)",
+                      state.cached_options(key, (Label.ALTERATION,)), "ev_alteration")
 with c2:
-    drug = pick("Drug or regimen", data.cached_options(key, (Label.DRUG, Label.REGIMEN)),
+    drug = pick("Drug or regimen", state.cached_options(key, (Label.DRUG, Label.REGIMEN)),
                 "ev_drug")
     tumour = pick("Tumour type (includes sub-types)",
-                  data.cached_options(key, (Label.TUMOUR_TYPE,)), "ev_tumour")
+                  state.cached_options(key, (Label.TUMOUR_TYPE,)), "ev_tumour")
 with c3:
-    trial_choices = data.cached_options(key, (Label.TRIAL,))
+    trial_choices = state.cached_options(key, (Label.TRIAL,))
     trials = st.multiselect("Trial", list(trial_choices), format_func=trial_choices.get,
                             key="ev_trials", placeholder="any")
     tiers = st.multiselect("Evidence tier", sorted(table["tier"].dropna().unique()),
                            key="ev_tiers", placeholder="any")
 
-rows = data.filter_evidence(table, art, gene=gene, alteration=alteration, drug_or_regimen=drug,
-                            tumour_type=tumour, trials=trials, tiers=tiers)
+regimens: tuple[str, ...] = ()
+if drug:
+    from queries.selection import resolve
+
+    regimens = resolve(art, **({"drug": [drug]} if art.label_of(drug) == Label.DRUG
+                               else {"regimen": [drug]})).regimens
+rows = filter_rows(art, table, Selection(
+    genes=(gene.upper(),) if gene else (), alterations=(alteration,) if alteration else (),
+    regimens=regimens, tumour_types=(tumour,) if tumour else (), trials=tuple(trials),
+    tiers=tuple(tiers)))
+rows = rows.drop_duplicates("id").reset_index(drop=True)
 n_private = int(rows["private"].sum())
 st.markdown(f"**{len(rows)} row(s)** · {int((rows['kind'] == 'cohort report').sum())} cohort "
             f"report(s), {int((rows['kind'] != 'cohort report').sum())} knowledgebase item(s)"
             + (f" · 🔒 {n_private} private committee row(s)" if n_private else ""))
 
-shown = rows.drop(columns=["trial", "alteration", "regimen", "tumour_type"])
+shown = rows.drop(columns=ID_COLUMNS)
 st.dataframe(
     shown, hide_index=True, width="stretch",
     column_config={
@@ -71,6 +86,7 @@ st.dataframe(
         "orr_ci_high": st.column_config.NumberColumn("CI high", format="percent"),
         "id": st.column_config.TextColumn("result / evidence id"),
         "source_row": st.column_config.NumberColumn("source row", format="%d"),
+        "alteration_match": st.column_config.TextColumn("how the alteration matched"),
     },
 )
 st.caption("Every cohort figure is traceable: the result id, the curated file and its line "
@@ -80,8 +96,11 @@ st.download_button("Download CSV", csv_bytes(shown), "rediscover_evidence.csv",
 
 st.subheader("Row details")
 detail_ids = list(rows["id"].head(MAX_DETAIL_CHOICES))
+if st.session_state.get("ev_detail") not in detail_ids:
+    st.session_state.pop("ev_detail", None)
 detail_id = st.selectbox("Show one row in full (trace a figure to its source)", detail_ids,
                          index=None, key="ev_detail", placeholder="choose a row")
+state.remember(*WIDGETS)
 if len(rows) > MAX_DETAIL_CHOICES:
     st.caption(f"The first {MAX_DETAIL_CHOICES} of {len(rows)} rows are offered: narrow the "
                "filters to reach the others.")

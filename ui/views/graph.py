@@ -6,39 +6,48 @@ import pandas as pd
 import streamlit as st
 
 from kg.schema import REL_CLASSES
-from ui import data
+from queries.neighbourhood import SEARCH_LIMIT
+from ui import render, state
 
 MAX_NODES = 150
+WIDGETS = ("gx_query", "gx_node", "gx_depth", "gx_rels", "gx_max")
 
 st.title("Graph explorer")
-setup = data.page_setup()
+setup = state.page_setup()
 if setup is None:
     st.stop()
 key, art = setup
+state.restore(*WIDGETS)
+st.session_state.setdefault("gx_query", "BRAF")
 
-query = st.text_input("Find a node (name or id)", value=st.session_state.get("gx_query", "BRAF"),
-                      key="gx_query")
-hits = data.search_nodes(art, query)
+query = st.text_input("Find a node (name or id)", key="gx_query")
+hits, n_hits = state.cached_search(key, query)
 if hits.empty:
     st.warning(f"No node matches '{query}'.")
     st.stop()
 choices = {i: f"{n} · {lab} · {i}" for i, n, lab in
            zip(hits["id"], hits["name"].fillna(""), hits["label"], strict=True)}
-centre = st.selectbox(f"Node ({len(hits)} match(es), first 200 shown)", list(choices),
-                      format_func=choices.get, key="gx_node")
+if st.session_state.get("gx_node") not in choices:
+    st.session_state.pop("gx_node", None)
+found = (f"{n_hits} matches; the first {SEARCH_LIMIT} are listed: type more to narrow"
+         if n_hits > len(hits) else f"{n_hits} match(es)")
+centre = st.selectbox(f"Node ({found})", list(choices), format_func=choices.get,
+                      key="gx_node")
 c1, c2, c3 = st.columns([1, 3, 1])
 depth = c1.slider("Depth", 1, 3, 1, key="gx_depth")
 rels = c2.multiselect("Relations", [str(r) for r in REL_CLASSES], key="gx_rels",
                       placeholder="all relations")
 max_nodes = c3.number_input("Max nodes", 10, 500, MAX_NODES, step=10, key="gx_max")
+state.remember(*WIDGETS)
 
-nodes, edges, total, page = data.cached_neighbourhood(key, centre, depth, tuple(rels),
-                                                     int(max_nodes))
+nodes, edges, total, page = state.cached_neighbourhood(key, centre, depth, tuple(rels),
+                                                      int(max_nodes))
 if total > len(nodes):
     st.warning(f"The neighbourhood has {total} nodes; showing the {len(nodes)} closest. "
                "Lower the depth or choose relations to see the rest.")
-st.caption(f"{len(nodes)} node(s), {len(edges)} edge(s). Colours: " + ", ".join(
-    f"{lab}" for lab in sorted(nodes["label"].dropna().unique())) + ". ◆ = private committee data.")
+st.caption(f"{len(nodes)} node(s), {len(edges)} edge(s).")
+st.markdown(render.legend_html(sorted(nodes["label"].dropna().unique())),
+            unsafe_allow_html=True)
 st.iframe(page, height=640)
 
 node = art.node(centre) or {}

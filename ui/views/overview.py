@@ -5,17 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data
+from kg.stores.selection import private_label
+from queries.estimates import clopper_pearson_many
+from queries.evidence_table import as_of_note, gene_symbols
+from ui import render, state
 
 st.title("Overview")
-setup = data.page_setup()
+setup = state.page_setup()
 if setup is None:
     st.stop()
 key, art = setup
-as_of = data.as_of()
+as_of = state.as_of()
 
-stats = data.cached_stats(key)
-current, header = data.cached_current(key, as_of)
+stats = state.cached_stats(key)
+current, header = state.cached_current(key, as_of)
 cov = stats["coverage"]
 
 cols = st.columns(5)
@@ -24,7 +27,7 @@ cols[1].metric("Cohorts", cov["cohorts"])
 cols[2].metric("Reports", cov["results"])
 cols[3].metric("Cohorts with a current report", len(current))
 cols[4].metric("Evidence items", stats["nodes"].get("Evidence", 0))
-st.caption(data.as_of_note(header))
+st.caption(as_of_note(header))
 
 n_private = int(current["private"].fillna(False).astype(bool).sum())
 if n_private:
@@ -34,41 +37,75 @@ if n_private:
 st.subheader("Counts by trial")
 by_trial = pd.DataFrame(stats["by_trial"])
 if not by_trial.empty:
-    by_trial["source"] = [data.origin(s, str(s).startswith("committee:"))
+    by_trial["source"] = [private_label(s, str(s).startswith("committee:"))
                           for s in by_trial["source"]]
 st.dataframe(by_trial, hide_index=True, width="stretch")
 
 left, right = st.columns(2)
-with left:
-    st.subheader("Cohorts by tumour type")
-    st.dataframe(current.groupby("tumour_type_name", dropna=False)
-                 .agg(cohorts=("cohort", "size"), evaluable=("n_evaluable", "sum"))
-                 .sort_values("cohorts", ascending=False).reset_index(),
-                 hide_index=True, width="stretch")
-with right:
-    st.subheader("Cohorts by alteration")
-    st.dataframe(current.groupby("alteration_name", dropna=False)
-                 .agg(cohorts=("cohort", "size"), evaluable=("n_evaluable", "sum"))
-                 .sort_values("cohorts", ascending=False).reset_index(),
-                 hide_index=True, width="stretch")
+for col, title, by in ((left, "Cohorts by tumour type", "tumour_type_name"),
+                       (right, "Cohorts by alteration", "alteration_name")):
+    with col:
+        st.subheader(title)
+        st.dataframe(current.groupby(by, dropna=False)
+                     .agg(cohorts=("cohort", "size"), evaluable=("n_evaluable", "sum"))
+                     .sort_values("cohorts", ascending=False).reset_index(),
+                     hide_index=True, width="stretch")
 
-st.subheader("Response rates by trial (exact 95 % CI)")
-rates = data.response_rates(current)
-trial_names = sorted(rates["trial_name"].dropna().unique())
-chosen = st.multiselect("Trials", trial_names, default=trial_names, key="overview_trials")
-rates = rates[rates["trial_name"].isin(chosen)]
-st.caption(f"{len(rates)} cohort(s) with evaluable patients and a response count; each cohort's "
-           "current report only (no patient counted twice).")
-if not rates.empty:
-    st.plotly_chart(data.cached_rate_figure(key, as_of, tuple(chosen)), width="stretch")
-    st.dataframe(rates[["trial_name", "cohort_label", "n_response", "n_evaluable", "orr",
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def response_rates(key: state.Key, as_of_year: int | None) -> pd.DataFrame:
+    """Per-cohort response rate with its exact CI (queries.estimates), labelled for the plot."""
+    cur, _ = state.cached_current(key, as_of_year)
+    df = cur[(cur["n_evaluable"].fillna(0) > 0) & cur["n_response"].notna()].copy()
+    df["orr"] = df["n_response"].astype(float) / df["n_evaluable"].astype(float)
+    df["ci_low"], df["ci_high"] = clopper_pearson_many(df["n_response"], df["n_evaluable"])
+    private = df["private"].fillna(False).astype(bool)
+    # Two lines per cohort (render.forest_figure breaks at "\n"), so the plot keeps its width.
+    df["cohort_label"] = (private.map({True: "[private committee] ", False: ""})
+                          + df["regimen_name"].fillna("?") + " · "
+                          + df["alteration_name"].fillna("?") + "\n"
+                          + df["tumour_type_name"].fillna("?") + " · " + df["arm"].fillna(""))
+    df["origin"] = [private_label(s, p) for s, p in
+                    zip(df["result_source"], df["private"], strict=True)]
+    # A signature or multi-gene selection (MSI-H, NTRK1/2/3 fusion) is its own group.
+    df["gene"] = df["alteration"].map(gene_symbols(state.artefact(key))).fillna(
+        df["alteration_name"]).fillna("?")
+    df["drug_class"] = df["drug_classes"].fillna("?").astype(str).str.replace(";", " + ")
+    return df.sort_values(["trial_name", "orr"], ascending=[True, False], ignore_index=True)
+
+
+st.subheader("Response rates (exact 95 % CI)")
+rates = response_rates(key, as_of)
+GROUPINGS = {"trial": "trial_name", "gene": "gene", "drug class": "drug_class"}
+group_keys = tuple(f"overview_group_{g.replace(' ', '_')}" for g in GROUPINGS)
+state.restore("overview_by", *group_keys)
+c1, c2 = st.columns([1, 3])
+by = c1.radio("Forest plot per", list(GROUPINGS), horizontal=True, key="overview_by")
+counts = rates[GROUPINGS[by]].value_counts()
+groups = sorted(counts.index, key=lambda g: (-counts[g], str(g)))
+# One selector per grouping (its own key), so a trial chosen before never stands for a gene.
+group_key = f"overview_group_{by.replace(' ', '_')}"
+if st.session_state.get(group_key) not in groups:
+    st.session_state.pop(group_key, None)
+# Options are the names alone: counts change with the year, and the browser holds a choice
+# as its text.
+group = c2.selectbox(f"Which {by}" + (" (or signature)" if by == "gene" else ""), groups,
+                     key=group_key,
+                     help="Ordered by the number of cohorts with counts.")
+state.remember("overview_by", *group_keys)
+shown = rates[rates[GROUPINGS[by]] == group]
+st.caption(f"{len(shown)} of {len(rates)} cohort(s) with evaluable patients and a response "
+           "count; each cohort's current report only (no patient counted twice).")
+if not shown.empty:
+    st.plotly_chart(render.forest_figure(shown), width="stretch", key="overview_forest")
+    st.dataframe(shown[["trial_name", "cohort_label", "n_response", "n_evaluable", "orr",
                         "ci_low", "ci_high", "origin", "result", "source_file", "source_row"]],
                  hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("orr", "ci_low", "ci_high")})
 
 st.subheader("Data sources, versions and licences")
-sources = data.sources_frame(art.manifest)
+sources = render.sources_frame(art.manifest)
 st.dataframe(sources, hide_index=True, width="stretch")
 st.caption(f"Graph built {art.manifest.get('built_at')} · schema "
            f"{art.manifest.get('schema_version')} · {art.path}")

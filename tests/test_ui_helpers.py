@@ -1,4 +1,5 @@
-"""Pure helpers behind the pages (ui/data.py): links, provenance labels, neighbourhoods."""
+"""Helpers behind the pages: identifier links (kg.links), the private label
+(kg.stores.selection), neighbourhood walks (queries.neighbourhood) and drawing (ui.render)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import pandas as pd
 import pytest
 from conftest import FIXTURES, MINI, build_from
 
-from ui import data
+from kg.links import first_nct, link_for
+from kg.stores.selection import private_label
+from queries.estimates import clopper_pearson_many
+from queries.neighbourhood import neighbourhood, search_nodes
+from ui import render
 
 COMMITTEE = FIXTURES / "ui" / "committee_cohorts.csv"
 
@@ -29,37 +34,43 @@ def art(tmp_path_factory):
     ("", None),
 ])
 def test_link_for(curie, url):
-    assert data.link_for(curie) == url
+    assert link_for(curie) == url
 
 
 def test_origin_marks_private_rows():
-    assert data.origin("committee:t.csv", True) == "🔒 private · committee:t.csv"
-    assert data.origin("curated", False) == "curated"
-    assert data.origin("curated", pd.NA) == "curated"
+    assert private_label("committee:t.csv", True) == "🔒 private · committee:t.csv"
+    assert private_label("curated", False) == "curated"
+    assert private_label("curated", pd.NA) == "curated"
 
 
 def test_first_nct():
-    assert data.first_nct("EudraCT 2015-1; NCT02925234;NCT1") == "NCT02925234"
-    assert data.first_nct(None) is None
+    assert first_nct("EudraCT 2015-1; NCT02925234;NCT1") == "NCT02925234"
+    assert first_nct(None) is None
 
 
 def test_exact_ci_matches_known_clopper_pearson():
-    low, high = data.exact_ci(pd.Series([0, 8]), pd.Series([10, 19]))
+    low, high = clopper_pearson_many(pd.Series([0, 8]), pd.Series([10, 19]))
     assert low[0] == 0 and high[0] == pytest.approx(0.3085, abs=1e-4)
     assert low[1] == pytest.approx(0.2025, abs=1e-4) and high[1] == pytest.approx(0.6650, abs=1e-4)
 
 
 def test_neighbourhood_cap_keeps_closest(art):
-    nodes, edges, total = data.neighbourhood(art, "alt:BRAF:V600", depth=2, max_nodes=5)
+    nodes, edges, total = neighbourhood(art, "alt:BRAF:V600", depth=2, max_nodes=5)
     assert total > 5 and len(nodes) == 5
     assert nodes["hops"].tolist() == sorted(nodes["hops"].tolist())
     assert set(edges["src"]) | set(edges["dst"]) <= set(nodes["id"])
 
 
+def test_search_says_when_it_hit_its_cap(art):
+    """"a" occurs in many names and ids of the mini graph: the cap is reported, not hidden."""
+    hits, total = search_nodes(art, "a", limit=3)
+    assert len(hits) == 3 and total > 3
+
+
 def test_network_html_escapes_markup(art):
-    nodes, edges, _ = data.neighbourhood(
+    nodes, edges, _ = neighbourhood(
         art, "cohort:DRUP:committee-vemurafenib-braf-v600e:coadread", depth=1)
-    html = data.network_html(nodes, edges)
+    html = render.network_html(nodes, edges)
     assert "<script>alert(1)" not in html
     assert "\\u003cscript\\u003ealert(1)" in html
     assert "https://cdn" not in html  # vis-network inlined, Bootstrap dropped: draws offline
@@ -70,6 +81,6 @@ def test_no_pages_folder_beside_the_entry_script():
     sits beside the entry script: the sidebar controls and page titles would vanish."""
     from pathlib import Path
 
-    ui_dir = Path(data.__file__).parent
+    ui_dir = Path(render.__file__).parent
     assert (ui_dir / "app.py").exists()
     assert not (ui_dir / "pages").exists(), "move page scripts to ui/views/"
