@@ -286,6 +286,7 @@ def group_outcomes(art: Artefact, as_of: int | None = None, alteration_level: st
         u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
                      tumour_level, treatment_level)
         header = header or dict(u.attrs.get("header", {}))
+        u.attrs = {}  # pandas deep-copies attrs into every group below: keep the header apart
         if u.empty:
             continue
         g = u.groupby(GROUP_KEYS, dropna=False).agg(
