@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kg.artefact import Artefact
-from kg.schema import Label
+from kg.schema import ROOT_TUMOUR, Label
 from queries.agnostic import GROUP, _is_true, histology_posteriors
 from queries.cohorts import cohort_frame, report_frame
 from queries.evidence import TIER_RANK, supporting_evidence
@@ -139,8 +139,16 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         # cancer was tested) is not another histology
         coarser = {a for c in mine if c["known"]
                    for a in ancestors(tumour_dag, c["tumour_type"])[1:]}
-        group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in coarser]
-        doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in coarser]
+        # and one below a tumour type the group tested (cholangiocarcinoma evidence when the
+        # cohort enrolled biliary tract cancer) is covered by that cohort
+        tested_types = {c["tumour_type"] for c in mine
+                        if c["known"] and not c["planned"]} - {ROOT_TUMOUR}
+        covered = coarser | {t for t in {e["tumour_type"] for e in ev_by.get((tg, ag), [])}
+                             | {d["tumour_type"] for d in documented_by.get((ag,), [])}
+                             if isinstance(t, str)
+                             and set(ancestors(tumour_dag, t)[1:]) & tested_types}
+        group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in covered]
+        doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in covered]
         candidates = {d["histology"] for d in doc}
         candidates |= planned_h | {e["histology"] for e in group_ev}
         candidates.discard(MIXED)
