@@ -10,6 +10,8 @@ and a truncated CIViC table loaded a third of CIViC. Every check names the file:
 * OBO: the first line is an OBO ``format-version:`` header and there is a ``[Term]`` stanza;
 * TSV: UTF-8, a header of at least two tab-separated columns, at least one data row, and a last
   row with as many fields as the header (a file cut mid-row has fewer);
+* a file the loaders know (``EXPECTED``): the columns (TSV) or record keys (JSON) they read, so a
+  wrong file of the right format is refused by name;
 * any file: not empty, and (for `kg fetch`) not less than half the size of the copy it
   replaces, unless forced.
 * a folder that `kg fetch` wrote: each file still has the size and sha256 its manifest records.
@@ -30,6 +32,35 @@ MIN_SIZE_RATIO = 1 / 2
 CHECKED_SUFFIXES = (".zip", ".json", ".obo", ".tsv")
 #: a release prefix in a file name ("nightly-", "01-Feb-2025-"), dropped to pair old and new files
 _RELEASE = re.compile(r"^(nightly|\d{2}-[A-Za-z]{3}-\d{4})-")
+
+
+#: file-name pattern → the TSV columns or JSON record keys the loaders read from it
+EXPECTED: dict[str, frozenset[str]] = {
+    "*ClinicalEvidenceSummaries.tsv": frozenset({"evidence_id", "doid", "evidence_level",
+                                                 "evidence_direction", "evidence_type"}),
+    "*AssertionSummaries.tsv": frozenset({"assertion_id", "doid"}),
+    "*VariantSummaries.tsv": frozenset({"variant_id"}),
+    "*GeneSummaries.tsv": frozenset({"gene_id"}),
+    "hgnc_complete*.tsv": frozenset({"HGNC ID", "Approved symbol"}),
+    "cgi_biomarkers*.tsv": frozenset({"Gene", "Alteration", "Drug", "Association",
+                                      "Evidence level"}),
+    "oncotree*_flat.tsv": frozenset({"code", "name", "main_type", "tissue", "level", "parent"}),
+    "doid_xrefs.tsv": frozenset({"doid", "name", "parents", "ncit"}),
+    "therapy_crosswalk.tsv": frozenset({"name", "ncit", "rxnorm"}),
+    "gene_crosswalk.tsv": frozenset({"symbol", "hgnc_id"}),
+    "doid_full*.json": frozenset({"id", "name"}),
+    "molecular-oncology-almanac.json": frozenset({"feature_type", "disease"}),
+}
+
+
+def _expected(path: Path) -> frozenset[str]:
+    return next((cols for pattern, cols in EXPECTED.items() if path.match(pattern)),
+                frozenset())
+
+
+def _missing(found: set[str], path: Path, what: str) -> list[str]:
+    lacking = sorted(_expected(path) - found)
+    return [f"not the expected file: no {what} {', '.join(lacking)}"] if lacking else []
 
 
 def check_file(path: Path) -> list[str]:
@@ -77,7 +108,8 @@ def _json(path: Path) -> list[str]:
                 "(truncated?)"]
     if not isinstance(data, dict | list) or not data:
         return ["the JSON holds no records (an empty object or list)"]
-    return []
+    first = data[0] if isinstance(data, list) else data
+    return _missing(set(first) if isinstance(first, dict) else set(), path, "record key")
 
 
 def _obo(path: Path) -> list[str]:
@@ -105,7 +137,7 @@ def _tsv(path: Path) -> list[str]:
     if fields != len(header):
         return [f"the last row has {fields} fields, the header {len(header)}: the file is "
                 "cut off"]
-    return []
+    return _missing(set(header), path, "column")
 
 
 def release_free(name: str) -> str:

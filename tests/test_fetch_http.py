@@ -159,8 +159,8 @@ def test_one_failing_file_aborts_the_whole_source(served, shared_data, tmp_path)
 
 def test_download_without_content_length(served, shared_data, tmp_path):
     base, _ = served
-    src = shared_data / "cgi" / "cgi_biomarkers_20170208.tsv"
-    rec = fetch("hgnc", tmp_path, url=f"{base}/nolength/shared/cgi/{src.name}")
+    src = shared_data / "hgnc" / "hgnc_complete_2024-07.tsv"
+    rec = fetch("hgnc", tmp_path, url=f"{base}/nolength/shared/hgnc/{src.name}")
     assert rec.files[0].sha256 == sha256_of(src)
 
 

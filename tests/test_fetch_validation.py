@@ -20,14 +20,14 @@ from kg.records import sha256_of
 from loaders.fetch import fetch
 from ui.cli import app
 
-CIVIC_HEADER = ["molecular_profile", "disease", "therapies", "evidence_type", "evidence_level",
-                "evidence_id"]
+CIVIC_HEADER = ["molecular_profile", "disease", "doid", "therapies", "evidence_type",
+                "evidence_direction", "evidence_level", "evidence_id"]
 
 
 def civic_table(rows: int) -> str:
     lines = ["\t".join(CIVIC_HEADER)]
-    lines += ["\t".join([f"BRAF V600E {i}", "Melanoma", "Vemurafenib", "Predictive", "B",
-                         str(i)]) for i in range(rows)]
+    lines += ["\t".join([f"BRAF V600E {i}", "Melanoma", "1909", "Vemurafenib", "Predictive",
+                         "Supports", "B", str(i)]) for i in range(rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -39,7 +39,9 @@ def oncotree_json() -> str:
 def cgi_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        rows = ["Biomarker\tGene\tDrug"] + [f"BRAF V600E\tBRAF\tdrug {i}" for i in range(200)]
+        rows = ["Biomarker\tGene\tAlteration\tDrug\tAssociation\tEvidence level"] + [
+            f"BRAF V600E\tBRAF\tBRAF:V600E\tdrug {i}\tResponsive\tLate trials"
+            for i in range(200)]
         zf.writestr("cgi_biomarkers_per_variant.tsv", "\n".join(rows) + "\n")
     return buf.getvalue()
 
@@ -96,6 +98,11 @@ def bad_inputs(tmp: Path) -> list[tuple[str, str, Path, str]]:
         ("header only", "civic",
          write("04-Mar-2025-ClinicalEvidenceSummaries.tsv", civic_table(0).encode()),
          "no rows"),
+        # a whole table of another kind (the HGNC columns) under CIViC's evidence file name
+        ("another source's table", "civic",
+         write("05-Mar-2025-ClinicalEvidenceSummaries.tsv",
+               ("HGNC ID\tApproved symbol\n" + "HGNC:1097\tBRAF\n" * 300).encode()),
+         "no column doid, evidence_direction, evidence_id, evidence_level, evidence_type"),
     ]
 
 
