@@ -90,6 +90,7 @@ def evidence_against(art: Artefact, as_of: int | None = None,
     if ev.empty:
         return pd.DataFrame(columns=[*KEY, "evidence_against", "against_tier"])
     ev = ev.assign(_rank=ev["common_tier"].map(TIER_RANK).fillna(9))
+    ev.attrs = {}  # pandas deep-copies attrs into every group of the aggregation below
     out = ev.groupby(KEY).agg(evidence_against=("evidence", lambda s: ";".join(sorted(set(s)))),
                               _rank=("_rank", "min")).reset_index()
     out["against_tier"] = out.pop("_rank").map(TIER_NAME).fillna("")

@@ -44,10 +44,11 @@ def cohort_frame(art: Artefact, include_private: bool = True) -> pd.DataFrame:
     reg = art.nodes(Label.REGIMEN).set_index("id")
     out["regimen_name"] = out["regimen"].map(reg["name"])
     out["drug_classes"] = out["regimen"].map(reg["drug_classes"])
-    names = art.all_nodes["name"]
-    out["trial_name"] = out["trial"].map(names)
-    out["alteration_name"] = out["alteration"].map(names)
-    out["tumour_type_name"] = out["tumour_type"].map(names)
+    for label, key in ((Label.TRIAL, "trial"), (Label.ALTERATION, "alteration"),
+                       (Label.TUMOUR_TYPE, "tumour_type")):
+        nodes = art.nodes(label)
+        names = dict(zip(nodes["id"].tolist(), nodes["name"].tolist(), strict=True))
+        out[f"{key}_name"] = out[key].map(names)
     return out.reset_index()
 
 

@@ -18,3 +18,12 @@ def in_set(values: pd.Series, members: Iterable) -> pd.Series:
         members.tolist() if isinstance(members, pd.Series) else members)
     return pd.Series([v in wanted and not pd.isna(v) for v in values.tolist()],
                      index=values.index, dtype=bool)
+
+
+def grouped_sets(df: pd.DataFrame, key: str, value: str) -> dict[str, set[str]]:
+    """key → set of values, from two plain lists (a pandas groupby-apply copies the frame's
+    attrs into every group, which cost a third of a cold analysis on the full graph)."""
+    out: dict[str, set[str]] = {}
+    for k, v in zip(df[key].tolist(), df[value].tolist(), strict=True):
+        out.setdefault(k, set()).add(v)
+    return out

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
-from queries.frames import in_set
+from queries.frames import grouped_sets, in_set
 from queries.memo import per_artefact
 from queries.params import (
     ALTERATION_LEVELS,
@@ -52,8 +52,9 @@ def _hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
     e = art.edges(Rel.IS_A)
     e = e[e["src_label"] == str(label)]
     dag = nx.DiGraph()
-    dag.add_nodes_from(art.nodes(label)["id"].tolist())
-    dag.add_edges_from(zip(e["src"].tolist(), e["dst"].tolist(), strict=True))
+    src, dst = e["src"].tolist(), e["dst"].tolist()
+    dag.add_edges_from(zip(src, dst, strict=True))
+    dag.add_nodes_from(set(art.nodes(label)["id"].tolist()).difference(src, dst))  # isolated
     return dag
 
 
@@ -91,16 +92,25 @@ def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     dag = _hierarchy(art, Label.ALTERATION)
     rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
     want = rank[level]
+    # parents before children: each node's nearest ancestors-or-self at that level (with their
+    # distance), and the DAG's tops above it, from its parents' (one pass, no walk per node)
+    nearest: dict[str, tuple[float, set[str]]] = {}
+    tops: dict[str, set[str]] = {}
+    for node in reversed(list(nx.topological_sort(dag))):
+        parents = list(dag.successors(node))
+        tops[node] = set().union(*(tops[p] for p in parents)) if parents else {node}
+        if rank.get(levels.get(node), 0) >= want:
+            nearest[node] = (0, {node})
+            continue
+        best = min((nearest[p][0] for p in parents), default=float("inf"))
+        nearest[node] = (best + 1, set().union(*(nearest[p][1] for p in parents
+                                                 if nearest[p][0] == best)))
     rows = []
     for aid in ids:
-        dist = nx.single_source_shortest_path_length(dag, aid)
-        coarse = [a for a in dist if rank.get(levels.get(a), 0) >= want]
-        if coarse:  # every nearest ancestor at that level: EML4::ALK → EML4 and ALK fusions
-            nearest = min(dist[a] for a in coarse)
-            picks = sorted(a for a in coarse if dist[a] == nearest)
-        else:  # nothing that coarse: the coarsest ancestors (the DAG's tops above it)
-            tops = [a for a in dist if dag.out_degree(a) == 0]
-            picks = sorted(tops) or [aid]
+        found = nearest.get(aid, (float("inf"), set()))[1]
+        # every nearest ancestor at that level (EML4::ALK → EML4 and ALK fusions); when none is
+        # that coarse, the coarsest ancestors (the DAG's tops above it)
+        picks = sorted(found) if found else sorted(tops.get(aid, {aid}))
         rows.extend((aid, pick) for pick in picks)
     out = pd.DataFrame(rows, columns=["alteration", "alteration_group"])
     out["alteration_group_name"] = out["alteration_group"].map(alts.set_index("id")["name"])
@@ -235,14 +245,17 @@ def _acting_classes(art: Artefact) -> dict[tuple[str, str], set[str]]:
 
 @per_artefact
 def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
-    """Genes linked to an alteration directly or through its ancestors and descendants."""
+    """Genes linked to an alteration directly or through its ancestors and descendants.
+
+    Two passes over the DAG (edges child → parent): genes from above (the node's and its
+    ancestors'), then, children first, every descendant's such genes (NTRK fusions under NTRK)."""
     dag = _hierarchy(art, Label.ALTERATION)
-    in_gene = art.edges(Rel.IN_GENE).groupby("src")["dst"].apply(set).to_dict()
-    ids = list(art.nodes(Label.ALTERATION)["id"])
-    chains = {a: ancestors(dag, a) for a in ids}
-    out: dict[str, set[str]] = {a: set() for a in ids}
-    for chain in chains.values():
-        genes = set().union(*(in_gene.get(x, set()) for x in chain))
-        for x in chain:  # an alteration inherits its descendants' genes (NTRK fusions)
-            out[x] |= genes
+    in_gene = grouped_sets(art.edges(Rel.IN_GENE), "src", "dst")
+    order = list(nx.topological_sort(dag))  # every child before its parents
+    up: dict[str, set[str]] = {}
+    for node in reversed(order):
+        up[node] = set(in_gene.get(node, ())).union(*(up[p] for p in dag.successors(node)))
+    out: dict[str, set[str]] = {}
+    for node in order:
+        out[node] = up[node].union(*(out[c] for c in dag.predecessors(node)))
     return out

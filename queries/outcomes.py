@@ -23,6 +23,7 @@ from queries.cohorts import current_results
 from queries.endpoints import CI_METHOD, COUNT_OF, endpoint_label
 from queries.endpoints import usable as endpoint_usable
 from queries.estimates import clopper_pearson_many
+from queries.frames import grouped_sets
 from queries.hierarchy import (
     alteration_groups,
     ancestors,
@@ -215,7 +216,7 @@ def _targeted_groups(art: Artefact, out: pd.DataFrame) -> pd.DataFrame:
 def _targeted_genes(art: Artefact) -> dict[str, set[str]]:
     """regimen → genes its member drugs target."""
     inc = art.edges(Rel.INCLUDES)
-    tgt = art.edges(Rel.TARGETS).groupby("src")["dst"].apply(set).to_dict()
+    tgt = grouped_sets(art.edges(Rel.TARGETS), "src", "dst")
     out: dict[str, set[str]] = {}
     for reg, drug in zip(inc["src"].tolist(), inc["dst"].tolist(), strict=True):
         out.setdefault(reg, set()).update(tgt.get(drug, set()))
@@ -225,7 +226,7 @@ def _targeted_genes(art: Artefact) -> dict[str, set[str]]:
 @per_artefact
 def _group_genes(art: Artefact) -> dict[str, set[str]]:
     e = art.edges(Rel.IN_GENE)
-    return e.groupby("src")["dst"].apply(set).to_dict()
+    return grouped_sets(e, "src", "dst")
 
 
 def _merge_split_histologies(art: Artefact, out: pd.DataFrame) -> tuple[pd.DataFrame, list]:
