@@ -120,6 +120,23 @@ def test_evidence_filters_change_rows(app):
     assert evidence_rows(at) == 1
 
 
+def test_evidence_drug_class_and_source_filters(app):
+    """The five current rows (tests/fixtures/mini/cohorts.csv + ui/committee_cohorts.csv):
+    VE-BASKET crc, nsclc and the arm (vemurafenib), DRUP nivolumab 2023, and the committee's
+    vemurafenib row. BRAF inhibitor (vemurafenib, mini/drugs.csv): 3 + 1 = 4 rows; PD-1/PD-L1
+    inhibitor (nivolumab): 1; source committee:committee_cohorts.csv: 1, curated: 4."""
+    at = open_page(app, "evidence")
+    at.multiselect(key="ev_classes").set_value(["BRAF inhibitor"]).run()
+    assert evidence_rows(at) == 4
+    at.multiselect(key="ev_classes").set_value(["PD-1/PD-L1 inhibitor"]).run()
+    assert evidence_rows(at) == 1
+    at.multiselect(key="ev_classes").set_value([]).run()
+    at.multiselect(key="ev_sources").set_value(["committee:committee_cohorts.csv"]).run()
+    assert evidence_rows(at) == 1
+    at.multiselect(key="ev_sources").set_value(["curated"]).run()
+    assert evidence_rows(at) == 4
+
+
 def test_evidence_alteration_hierarchy(app):
     at = open_page(app, "evidence")
     at.selectbox(key="ev_alteration").set_value("alt:BRAF:V600").run()

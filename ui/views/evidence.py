@@ -14,8 +14,8 @@ from ui import state
 
 #: Rows offered in the detail picker (thousands of options slow the browser down).
 MAX_DETAIL_CHOICES = 300
-WIDGETS = ("ev_current", "ev_gene", "ev_alteration", "ev_drug", "ev_tumour", "ev_trials",
-           "ev_tiers", "ev_detail")
+WIDGETS = ("ev_current", "ev_gene", "ev_alteration", "ev_drug", "ev_classes", "ev_tumour",
+           "ev_trials", "ev_tiers", "ev_sources", "ev_detail")
 
 st.title("Evidence browser")
 setup = state.page_setup()
@@ -49,6 +49,9 @@ with c1:
 with c2:
     drug = pick("Drug or regimen", state.cached_options(key, (Label.DRUG, Label.REGIMEN)),
                 "ev_drug")
+    all_classes = sorted({c for v in art.nodes(Label.DRUG)["drug_classes"].dropna()
+                          for c in str(v).split(";") if c})
+    classes = st.multiselect("Drug class", all_classes, key="ev_classes", placeholder="any")
     tumour = pick("Tumour type (includes sub-types)",
                   state.cached_options(key, (Label.TUMOUR_TYPE,)), "ev_tumour")
 with c3:
@@ -57,6 +60,10 @@ with c3:
                             key="ev_trials", placeholder="any")
     tiers = st.multiselect("Evidence tier", sorted(table["tier"].dropna().unique()),
                            key="ev_tiers", placeholder="any")
+    # the source names without the private mark ("🔒 private · committee:<file>")
+    sources = st.multiselect("Source", sorted({str(o).split(" · ")[-1]
+                                               for o in table["origin"].dropna()}),
+                             key="ev_sources", placeholder="any")
 
 regimens: tuple[str, ...] = ()
 if drug:
@@ -66,8 +73,8 @@ if drug:
                                else {"regimen": [drug]})).regimens
 rows = filter_rows(art, table, Selection(
     genes=(gene.upper(),) if gene else (), alterations=(alteration,) if alteration else (),
-    regimens=regimens, tumour_types=(tumour,) if tumour else (), trials=tuple(trials),
-    tiers=tuple(tiers)))
+    regimens=regimens, drug_classes=tuple(classes), tumour_types=(tumour,) if tumour else (),
+    trials=tuple(trials), tiers=tuple(tiers), sources=tuple(sources)))
 rows = rows.drop_duplicates("id").reset_index(drop=True)
 n_private = int(rows["private"].sum())
 st.markdown(f"**{len(rows)} row(s)** · {int((rows['kind'] == 'cohort report').sum())} cohort "
