@@ -145,8 +145,8 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in (
 
 #: Default columns of outputs that are not in the registry's generic form.
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "pooled": ("trial_name", "arm", "regimen_name", "tumour_type", "k", "n", "rate", "low",
-               "high", "pooled", "flags"),
+    "pooled": ("trial_name", "arm", "regimen_name", "alteration_match", "tumour_type", "k", "n",
+               "rate", "low", "high", "pooled", "flags"),
     "evidence": ("kind", "alteration_name", "regimen_name", "tumour_type_name", "tier",
                  "year", "n_response", "n_evaluable", "outcome"),
 }

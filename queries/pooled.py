@@ -38,13 +38,15 @@ from queries.frames import in_set
 from queries.hierarchy import (
     alteration_descendants,
     alteration_groups,
+    ancestors,
+    hierarchy,
     treatment_keys,
     tumour_descendants,
     tumour_groups,
 )
 from queries.outcomes import units
 from queries.overlap import non_overlapping
-from queries.params import QueryParameterError
+from queries.params import ALTERATION_LEVELS, QueryParameterError
 from queries.simon import DRUP_N, patients_to_decide
 
 LINES = (("(neo)adjuvant/local", r"neoadjuvant|adjuvant|locally advanced|stage ii/iii|"
@@ -77,6 +79,17 @@ def benefit_window(definition: str | None) -> str:
     return f"~{round(weeks)} weeks"
 
 
+def _broader_up_to_codon(art: Artefact, aid: str) -> set[str]:
+    """The alteration's ancestors at codon level or finer (BRAF V600 above BRAF V600E): a cohort
+    selecting one of them takes the patient. Coarser ones (any BRAF mutation) are left out."""
+    alts = art.nodes(Label.ALTERATION)
+    level = dict(zip(alts["id"], alts["level"], strict=True))
+    rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
+    codon = rank["codon"]
+    return {a for a in ancestors(hierarchy(art, Label.ALTERATION), aid)[1:]
+            if rank.get(level.get(a), len(rank)) <= codon}
+
+
 def _resolve(art: Artefact, value: str, label: Label, prefixes: tuple[str, ...]) -> str:
     """An id from an id, a prefixed key or a unique name (case-insensitive)."""
     table = art.nodes(label)
@@ -104,12 +117,14 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
            other_endpoints: bool = False) -> pd.DataFrame:
     """Every contributing unit with flags; the pooled figure and decision in the header.
 
+    Without a treatment every treatment is listed and those of another class are flagged. An
+    alteration finds cohorts selecting it, narrower ones, and broader ones down to codon level
+    (``alteration_match`` says which; ``alteration_level`` widens to that level's group).
+
     Columns: unit, cohort, trial, trial_name, arm, regimen_name, drug_classes, alteration,
-    tumour_type, tumour_type_published, n, k, rate, low, high, year, source, private,
-    result_ids, benefit_definition, benefit_window, line, pooled (bool), flags, stage_8_24,
+    alteration_match, tumour_type, tumour_type_published, n, k, rate, low, high, year, source,
+    private, result_ids, benefit_definition, benefit_window, line, pooled (bool), flags, stage_8_24,
     needed_8_24 (patients this cohort alone still needs for its next 8 → 24 decision)."""
-    if not any((drug, regimen, drug_class)):
-        raise QueryParameterError("give --drug, --regimen or --drug-class")
     if not alteration or not tumour_type:
         raise QueryParameterError("give --alteration and --tumour-type")
     u = units(art, endpoint, as_of, include_private, other_endpoints=True)
@@ -135,12 +150,14 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         sel &= u["drug_classes"].fillna("").str.lower().str.split(";").map(
             lambda cs: wanted in cs)
     aid = _resolve(art, alteration, Label.ALTERATION, ("alt",))
+    narrower = alteration_descendants(art, aid)
     if alteration_level:
         groups = alteration_groups(art, alteration_level)["alteration_group"]
-        alts = set(groups[groups == groups.get(aid, aid)].index) | alteration_descendants(art, aid)
-    else:
-        alts = alteration_descendants(art, aid)
-    sel &= in_set(u["alteration"], alts)
+        mine = set(groups[groups.index == aid]) or {aid}
+        broader = set(groups[groups.isin(mine)].index) - narrower
+    else:  # a patient's V600E is selected by a cohort of "BRAF V600" too: codon level and below
+        broader = _broader_up_to_codon(art, aid)
+    sel &= in_set(u["alteration"], narrower | broader)
     tid = _resolve(art, tumour_type, Label.TUMOUR_TYPE, ("oncotree",))
     if tumour_level is not None:
         hist = tumour_groups(art, tumour_level)["histology"]
@@ -151,11 +168,18 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
         tts.discard(ROOT_TUMOUR)
     sel &= in_set(u["tumour_type"], tts)
     rows = u.loc[sel.astype(bool)].copy()
+    names = dict(zip(art.nodes(Label.ALTERATION)["id"], art.nodes(Label.ALTERATION)["name"],
+                     strict=True))
+    rows["alteration_match"] = ["exact" if a == aid else "narrower" if a in narrower
+                                else f"broader ({names.get(a, a)})" for a in rows["alteration"]]
     arm_of = dict(zip(u["cohort"], u["parent_cohort"], strict=True))
     rows, left_out = non_overlapping(art, rows.reset_index(drop=True), [],
                                      {c: p for c, p in arm_of.items() if isinstance(p, str)})
     header |= {"units_left_out_shared_patients": left_out,
                "reference_endpoint_only": not other_endpoints}
+    if not any((drug, regimen, drug_class)):
+        header["treatment"] = ("none given: every treatment is listed; those of another class "
+                               "than the one with most patients are flagged, not pooled")
     header |= {"selection": {"drug": drug, "regimen": regimen, "drug_class": drug_class,
                              "alteration": aid, "alteration_level": alteration_level,
                              "tumour_type": tid, "tumour_level": tumour_level}}
@@ -163,10 +187,10 @@ def pooled(art: Artefact, drug: str | None = None, regimen: str | None = None,
 
 
 POOLED_COLUMNS = ["unit", "cohort", "trial", "trial_name", "arm", "regimen_name", "drug_classes",
-                  "alteration", "tumour_type", "tumour_type_published", "n", "k", "rate", "low",
-                  "high", "year", "source", "private", "result_ids", "benefit_definition",
-                  "benefit_window", "endpoint_kind", "line", "pooled", "flags", "stage_8_24",
-                  "needed_8_24"]
+                  "alteration", "alteration_match", "tumour_type", "tumour_type_published", "n",
+                  "k", "rate", "low", "high", "year", "source", "private", "result_ids",
+                  "benefit_definition", "benefit_window", "endpoint_kind", "line", "pooled",
+                  "flags", "stage_8_24", "needed_8_24"]
 
 
 def _pool(art: Artefact, rows: pd.DataFrame, endpoint: str, header: dict,

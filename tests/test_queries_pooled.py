@@ -35,6 +35,8 @@ def pool_graph(tmp_path_factory):
                "pdonemab", "MSI-H", "TISSUE", 2022, 30, 9, arm="MSI-H non-CRC"),
         report("BASKET-A:brafi:crc@2020", "BASKET-A:brafi:crc", "BASKET-A", "braftinib",
                "BRAF:V600E", "COADREAD", 2020, 10, 0),
+        report("BASKET-B:brafi:v600-crc@2021", "BASKET-B:brafi:v600-crc", "BASKET-B",
+               "braftinib", "BRAF:V600", "COADREAD", 2021, 8, 1),
     ]
     data = write_tables(root / "data", reports)
     committee = root / "committee.csv"
@@ -91,9 +93,27 @@ def test_pooled_public_only_and_drug_filter(pool_graph):
     assert "cohort:BASKET-B:pd1-msi:read" not in set(p["unit"])  # other drug
 
 
+def test_pooled_v600e_finds_cohorts_selecting_v600(pool_graph):
+    """A patient's BRAF V600E is taken by BASKET-B's cohort selecting BRAF V600 (8 patients,
+    1 response) as well as by BASKET-A's V600E cohort (10, 0): 18 patients, 1 response, the
+    V600 one marked as a broader match."""
+    p = pooled(pool_graph, drug="braftinib", alteration="BRAF:V600E", tumour_type="COADREAD")
+    assert (p.attrs["header"]["pooled_n"], p.attrs["header"]["pooled_k"]) == (18, 1)
+    match = p.set_index("unit")["alteration_match"]
+    assert match["cohort:BASKET-A:brafi:crc"] == "exact"
+    assert match["cohort:BASKET-B:brafi:v600-crc"] == "broader (BRAF V600)"
+
+
+def test_pooled_without_a_treatment_lists_every_treatment(pool_graph):
+    """MSI-H colorectal, no treatment given: the same rows as the PD-1 class (both drugs are
+    PD-1/PD-L1 inhibitors), so the same 13/37 as test_pooled_response_by_hand."""
+    p = pooled(pool_graph, alteration="MSI-H", tumour_type="COADREAD")
+    h = p.attrs["header"]
+    assert (h["pooled_k"], h["pooled_n"]) == (13, 37)
+    assert "none given" in h["treatment"]
+
+
 def test_pooled_parameter_errors(pool_graph):
-    with pytest.raises(QueryParameterError, match="--drug"):
-        pooled(pool_graph, alteration="MSI-H", tumour_type="COADREAD")
     with pytest.raises(QueryParameterError, match="unknown Alteration 'KRAS:G12C'"):
         pooled(pool_graph, drug="pdonemab", alteration="KRAS:G12C", tumour_type="COADREAD")
     with pytest.raises(QueryParameterError, match="unknown drug class"):
