@@ -2,15 +2,14 @@
 
 Reimbursement bodies ask for progression-free survival of about six months; a DRUP-like cohort
 can pass its 16-week benefit bar with a shorter median PFS. A cohort *met* the endpoint when its
-benefit definition names 16 weeks (or the stricter ≥ 4 months / > 120 days) and either it
+benefit count is of the reference definition (queries.endpoints: clinical benefit at 16 weeks)
+and either it
 reached the 8 → 24 bar (≥ 5 with benefit among ≤ 24 evaluable patients) or, when larger, its
 exact 95% lower bound exceeds p0 and its rate is at least 5/24. Cohorts whose median PFS is not
 reported are listed too (``pfs_status`` says so), as a committee would have to ask for it.
 """
 
 from __future__ import annotations
-
-import re
 
 import pandas as pd
 
@@ -19,9 +18,6 @@ from queries.outcomes import cohort_outcomes
 from queries.overlap import non_overlapping
 from queries.params import Thresholds
 from queries.simon import DRUP_MIN, DRUP_N
-
-#: 16 weeks, or a stricter window of about 4 months (≥ 4 months, > 120 days: MyPathway).
-SIXTEEN_WEEKS = re.compile(r"16\s*(?:weeks?|wk)|4\s*months|120\s*days", re.I)
 
 
 def durability(art: Artefact, as_of: int | None = None, pfs_months: float = 6.0,
@@ -33,7 +29,9 @@ def durability(art: Artefact, as_of: int | None = None, pfs_months: float = 6.0,
     t = thresholds or Thresholds()
     co = cohort_outcomes(art, as_of, include_private)
     header = dict(co.attrs.get("header", {})) | {"pfs_months": pfs_months, "p0": t.p0}
-    defined = co["benefit_definition"].fillna("").str.contains(SIXTEEN_WEEKS)
+    # cohort_outcomes keeps benefit counts only of the reference definition (queries.endpoints:
+    # objective response or stable disease >= 16 weeks)
+    defined = co["n_benefit"].notna()
     n, k = co["cbr_n_evaluable"], co["n_benefit"]
     small = (n <= DRUP_N) & (k >= DRUP_MIN)
     large = (n > DRUP_N) & (co["cbr_low"] > t.p0) & (k / n >= DRUP_MIN / DRUP_N)

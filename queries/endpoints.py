@@ -30,7 +30,8 @@ def _column(reports: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NA, index=reports.index, dtype="object")
 
 
-def _weeks_from_text(definition: object) -> float | None:
+def weeks_from_text(definition: object) -> float | None:
+    """The window a free-text benefit definition names, in weeks ("4 months" → 17)."""
     if definition is None or pd.isna(definition):
         return None
     m = re.search(r"(\d+)\s*(weeks?|wk|months?|days)", str(definition).lower())
@@ -49,7 +50,7 @@ def endpoint_label(reports: pd.DataFrame, endpoint: str) -> pd.Series:
     kind = _column(reports, "benefit_kind").fillna("").astype(str)
     weeks = pd.to_numeric(_column(reports, "benefit_weeks"), errors="coerce")
     text_weeks = pd.to_numeric(pd.Series(
-        [_weeks_from_text(x) for x in _column(reports, "benefit_definition").tolist()],
+        [weeks_from_text(x) for x in _column(reports, "benefit_definition").tolist()],
         index=reports.index, dtype="float64"), errors="coerce")
     weeks = weeks.astype("float64").fillna(text_weeks)
     kind = kind.where(kind != "", "clinical-benefit")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
-from queries.endpoints import CI_METHOD, endpoint_note, is_reference_endpoint
+from queries.endpoints import CI_METHOD, endpoint_note, is_reference_endpoint, weeks_from_text
 from queries.estimates import (
     clopper_pearson,
     clopper_pearson_many,
@@ -70,13 +70,11 @@ def benefit_window(definition: str | None) -> str:
     """A comparable key for a benefit definition: its time window, else the text itself."""
     if not definition or pd.isna(definition):
         return "not stated"
+    weeks = weeks_from_text(definition)
+    if weeks is not None:
+        return f"~{weeks} weeks"
     low = str(definition).lower()
-    m = re.search(r"(\d+)\s*(weeks?|wk|months?|days)", low)
-    if not m:
-        return "disease control (no window)" if "disease control" in low else low
-    value, unit = int(m.group(1)), m.group(2)
-    weeks = value * (4.345 if unit.startswith("month") else 1 / 7 if unit == "days" else 1)
-    return f"~{round(weeks)} weeks"
+    return "disease control (no window)" if "disease control" in low else low
 
 
 def _broader_up_to_codon(art: Artefact, aid: str) -> set[str]:

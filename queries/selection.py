@@ -246,24 +246,21 @@ def _treatment_keep(art: Artefact, work: pd.DataFrame, sel: Selection, header: d
                     ) -> pd.Series:
     classes = {c.lower() for c in sel.drug_classes}
     reg = art.nodes(Label.REGIMEN).set_index("id")
-    if "regimen" in work.columns:
+    def by_regimen(ids: pd.Series) -> pd.Series:
         keep = pd.Series(False, index=work.index)
         if sel.regimens:
-            keep |= work["regimen"].isin(sel.regimens)
+            keep |= ids.isin(sel.regimens)
         if classes:
-            keep |= work["regimen"].map(reg["drug_classes"]).map(
-                lambda s: bool(_split(s, ";") & classes))
+            keep |= ids.map(reg["drug_classes"]).map(lambda s: bool(_split(s, ";") & classes))
         return keep
+
+    if "regimen" in work.columns:
+        return by_regimen(work["regimen"])
     if "treatment_group" in work.columns:
         level = header.get("treatment_level", "drug_class")
-        keep = pd.Series(False, index=work.index)
         if level == "regimen":
-            if sel.regimens:
-                keep |= work["treatment_group"].isin(sel.regimens)
-            if classes:
-                keep |= work["treatment_group"].map(reg["drug_classes"]).map(
-                    lambda s: bool(_split(s, ";") & classes))
-            return keep
+            return by_regimen(work["treatment_group"])
+        keep = pd.Series(False, index=work.index)
         wanted = set(classes)
         if sel.regimens:  # a drug or regimen selects the groups of its classes
             all_names = art.all_nodes["name"]

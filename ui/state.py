@@ -46,13 +46,13 @@ def artefact(key: Key) -> Artefact:
     return _open(*key)
 
 
-def page_setup() -> tuple[Key, Artefact] | None:
-    """Key and artefact for a page, or an error box and None when nothing is built yet."""
+def page_setup() -> tuple[Key, Artefact]:
+    """Key and artefact for a page; when nothing is built yet, an error box and the page stops."""
     try:
         key = artefact_key()
     except ArtefactMissing as exc:
         st.error(str(exc))
-        return None
+        st.stop()
     return key, artefact(key)
 
 

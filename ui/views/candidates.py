@@ -15,10 +15,7 @@ from queries.evidence_table import as_of_note, rationale_rows, split_ids
 from ui import render, state
 
 st.title("Candidate cohorts")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 as_of = state.as_of()
 params = state.analysis_controls("cand")
 if params is None:

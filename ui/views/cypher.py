@@ -14,10 +14,7 @@ import streamlit as st
 from ui import render, state
 
 st.title("Cypher console")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 
 from kg.stores.cypher_engines import (  # noqa: E402 - after the graph check, for a clear error
     DEFAULT_LIMIT,

@@ -18,10 +18,7 @@ WIDGETS = ("ev_current", "ev_gene", "ev_alteration", "ev_drug", "ev_classes", "e
            "ev_trials", "ev_tiers", "ev_sources", "ev_detail")
 
 st.title("Evidence browser")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 as_of = state.as_of()
 state.restore(*WIDGETS)
 

@@ -13,10 +13,7 @@ MAX_NODES = 150
 WIDGETS = ("gx_query", "gx_node", "gx_depth", "gx_rels", "gx_max")
 
 st.title("Graph explorer")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 state.restore(*WIDGETS)
 st.session_state.setdefault("gx_query", "BRAF")
 

@@ -11,10 +11,7 @@ from queries.evidence_table import as_of_note, gene_symbols
 from ui import render, state
 
 st.title("Overview")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 as_of = state.as_of()
 
 stats = state.cached_stats(key)

@@ -13,10 +13,7 @@ WIDGETS = ("pf_tumour", "pf_alterations")
 
 st.title("Tumour profile")
 st.warning(NOT_ADVICE)
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 as_of = state.as_of()
 state.restore(*WIDGETS)
 

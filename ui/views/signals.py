@@ -16,10 +16,7 @@ from queries.evidence_table import as_of_note
 from ui import render, state
 
 st.title("Tumour-agnostic signals")
-setup = state.page_setup()
-if setup is None:
-    st.stop()
-key, art = setup
+key, art = state.page_setup()
 as_of = state.as_of()
 params = state.analysis_controls("sig")
 if params is None:
