@@ -1,6 +1,7 @@
 """Backtest of the candidate ranking against the naive baseline (queries.backtest).
 
-Run: ``python -m bench.backtest --root BUILD --from 2012 --to 2022 [--k 10]`` on a published
+Run: ``python -m bench.backtest --root BUILD --from 2012 --to 2022 [--k 10]`` (or ``kg backtest``,
+which prints the same table) on a published
 build (``kg build --root BUILD``: curated tables plus the knowledgebases, so that evidence for
 and against counts). The table goes to stdout and to ``bench/results/backtest-<date>.md``.
 """
@@ -16,7 +17,8 @@ from kg.artefact import Artefact
 from queries.backtest import backtest
 
 RESULTS = Path(__file__).parent / "results"
-COLUMNS = ["year", "method", "candidates", "later_tested", "later_successes", "k",
+COLUMNS = ["year", "method", "candidates", "approved_left_out", "later_tested", "later_undecided",
+           "later_successes", "k",
            "successes_top_k", "precision_at_k", "recall_at_k", "later_failures",
            "failures_top_decile", "failures_top_decile_share"]
 
@@ -31,7 +33,10 @@ def main() -> None:
     args = ap.parse_args()
     art = Artefact.open(args.root)
     start = time.perf_counter()
-    table = backtest(art, range(args.start, args.end + 1), k=args.k)[COLUMNS]
+    years = range(args.start, args.end + 1)
+    full = backtest(art, years, k=args.k)
+    table = full[COLUMNS]
+    strict = backtest(art, years, k=args.k, undecided_as_failure=True)[COLUMNS]
     took = time.perf_counter() - start
     sources = ", ".join(s["name"] for s in art.manifest.get("sources", []))
     text = (f"# Candidate ranking backtest {dt.date.today()}\n\n"
@@ -39,7 +44,12 @@ def main() -> None:
             f"Command: `python -m bench.backtest --from {args.start} --to {args.end} "
             f"--k {args.k}`; {took:.0f} s. Method: queries/backtest.py docstring; `model` is "
             f"queries.candidates.ranked_candidates, `naive` the nearest tested histology's "
-            f"observed rate.\n\n" + _markdown(table) + "\n")
+            f"observed rate. Left out: {full.attrs['header']['left_out']}; "
+            f"{full.attrs['header']['caveat']}.\n\n" + _markdown(table) + "\n\n"
+            "## Sensitivity: undecided later cohorts scored as failures\n\n"
+            f"`kg backtest --from {args.start} --to {args.end} --k {args.k} "
+            "--undecided-as-failure`\n\n" + _markdown(strict[strict["year"] == "overall"])
+            + "\n")
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"backtest-{dt.date.today()}.md").write_text(text)

@@ -42,7 +42,9 @@ from loaders.registry import DATA_DIR, Inputs, inputs_for, source_info
 
 SOURCE = "civic"
 _DATE = re.compile(r"^(\d{2}-[A-Za-z]{3}-\d{4})-")
-_YEAR = re.compile(r",\s*((?:19|20)\d{2})\s*,")
+#: a year that is a whole field of the citation: "Levine et al., 2005, Blood" (2021 release),
+#: "Levine et al., 2005" (2024), not "Abstract 2003"
+_YEAR = re.compile(r"(?:^|,)\s*((?:19|20)\d{2})\s*(?:,|$)")
 
 #: v2 column → the v1 name this loader uses internally
 V2_TO_V1 = {"therapies": "drugs", "therapy_interaction_type": "drug_interaction_type",

@@ -96,6 +96,17 @@ def test_share_of_2024_evidence_mapped_to_oncotree(result_2024):
     assert loaded["evidence mapped to OncoTree (exact)"] == 3009 - close - 2
 
 
+
+def test_2024_citations_give_evidence_years(result_2024):
+    """The 2024 release cites "Levine et al., 2005" (no journal after the year, unlike 2021's
+    "Levine et al., 2005, Blood"); rows read by eye in 01-Apr-2024-ClinicalEvidenceSummaries.tsv:
+    EID1 "Levine et al., 2005", EID1000 "Weekes et al., 2013", EID7066 "Alexander E. Drilon,
+    2018, ASCO Annual Meeting, Abstract 102" (the abstract number is not a year)."""
+    years = {n.props["name"]: n.props["year"] for n in result_2024.nodes
+             if n.label == Label.EVIDENCE}
+    assert (years["EID1"], years["EID1000"], years["EID7066"]) == (2005, 2013, 2018)
+
+
 @pytest.mark.parametrize(("release", "expected"), [(RELEASE_2021, 30 + 1), (None, 34 + 1)])
 def test_braf_v600e_colorectal_evidence_is_under_colorectal_adenocarcinoma(
         result, result_2024, release, expected):
