@@ -28,7 +28,7 @@ from queries.agnostic import GROUP, histology_posteriors
 from queries.evidence import TIER_RANK, opposing_evidence
 from queries.gaps import KEY, _evidence_keys, unranked_candidates
 from queries.hierarchy import MIXED, ancestors, descendants, hierarchy, tumour_groups
-from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_probability
+from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_of
 from queries.params import Thresholds, check_choice
 from queries.simon import simon_designs
 
@@ -69,10 +69,9 @@ def group_support(post: pd.DataFrame, t: Thresholds, design: TwoStageDesign) -> 
             "support_histologies": len(single),
             "support_patients": int(sum(r["n"] for r in part)), "support_trials": len(trials)}
         if single:
-            pred = exnex_posterior(np.array([r["k"] for r in single], dtype=float),
-                                   np.array([r["n"] for r in single], dtype=float),
-                                   t.p0, t.p1).predictive
-            win = success_probability(pred, design)
+            win = success_of(exnex_posterior(np.array([r["k"] for r in single], dtype=float),
+                                             np.array([r["n"] for r in single], dtype=float),
+                                             t.p0, t.p1), design)
             row |= {"success_prob": win.prob, "success_low": win.low,
                     "success_high": win.high, "success_sd": win.sd}
         rows.append(row)
@@ -166,7 +165,8 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
                       include_private: bool = True, design: str = "drup") -> pd.DataFrame:
     """candidate_cohorts ranked by ``rank_by_success``. Columns: those of candidate_cohorts,
     support_histologies, support_patients, support_trials, success_prob, success_low and
-    success_high (the success probability at the predictive's 10% and 90% rates), success_sd,
+    success_high (10% and 90% quantiles of the success probability over the hyperparameters'
+    posterior: how sure the group's data make it; ``model.success_of``), success_sd,
     evidence_against (ids), against_tier, flag; the rationale lists evidence for and against."""
     t = thresholds or Thresholds()
     cands = unranked_candidates(art, as_of, endpoint, alteration_level, tumour_level,

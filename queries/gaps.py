@@ -43,7 +43,7 @@ from queries.hierarchy import (
     tumour_groups,
     with_treatment_groups,
 )
-from queries.model import DRUP, exnex_posterior, success_probability
+from queries.model import DRUP, exnex_posterior, success_of
 from queries.params import Thresholds
 from queries.simon import drup_rule_characteristics, simon_designs
 
@@ -81,10 +81,10 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     histology_name, n, k, rate, low, high (for inconclusive ones), n_supporting, supporting
     (histologies with activity), pred_response and pred_p_above_p0 (mean and P(rate > p0) of the
     new-histology predictive), drup_success_prob (P(the 8 → 24 rule succeeds) integrated over
-    that predictive) with drup_success_low/high (its value at the predictive's 10%/90% rate
-    quantiles), evidence_tier, evidence_ids, rarity, supporting_rows (result and evidence ids
-    behind the rationale), sources (curated / committee:<file> of the supporting results),
-    planned_cohorts."""
+    that predictive) with drup_success_low/high (its 10%/90% quantiles over the
+    hyperparameters' posterior, ``model.success_of``), evidence_tier, evidence_ids, rarity,
+    supporting_rows (result and evidence ids behind the rationale), sources (curated /
+    committee:<file> of the supporting results), planned_cohorts."""
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
@@ -124,11 +124,12 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         if not single and not mixed_active:
             continue
         # the group's fit, as histology_posteriors made it (cached in queries.model)
-        fitted = (exnex_posterior(np.array([r["k"] for r in single], dtype=float),
+        post_g = (exnex_posterior(np.array([r["k"] for r in single], dtype=float),
                                   np.array([r["n"] for r in single], dtype=float), t.p0, t.p1)
-                  .predictive if single else None)
+                  if single else None)
+        fitted = post_g.predictive if post_g else None
         pred, pred_p = (fitted.mean, fitted.p_above(t.p0)) if fitted else (np.nan, np.nan)
-        win = success_probability(fitted, DRUP) if fitted else None
+        win = success_of(post_g, DRUP) if post_g else None
         support_rows = sorted({x for r in [*active, *mixed_active]
                                for x in str(r["result_ids"]).split(";") if x})
         mine = cohorts_by.get((tg, ag), [])

@@ -117,9 +117,13 @@ DRUP = TwoStageDesign(DRUP_N1, DRUP_MIN1, DRUP_N, DRUP_MIN)
 
 @dataclass(frozen=True)
 class Success:
-    """P(a new cohort succeeds) integrated over a predictive, and its spread: ``low``/``high``
-    are the success probabilities at the predictive's 10% and 90% rate quantiles (the rule's
-    success probability rises with the rate), ``sd`` that of the per-rate probability."""
+    """P(a new cohort succeeds) integrated over a predictive, and how sure that figure is.
+
+    From ``success_of(posterior)``: ``low``/``high``/``sd`` are the 10% and 90% quantiles and
+    the SD of P(success | μ, τ) over the posterior of the hyperparameters — what the data leave
+    unknown about the group, narrowing as histologies accrue (the NEX half of a new
+    histology's mixture is prior only, so the spread stays within w of the mean). From
+    ``success_probability(dist)``: the probabilities at the distribution's 10%/90% rates."""
 
     prob: float
     low: float
@@ -158,6 +162,8 @@ class Posterior:
     predictive: GridDistribution
     predictive_ex: GridDistribution
     ex: ExFit
+    hyper: np.ndarray = field(repr=False)  # posterior mass of (τ, μ) on (TAU_UNITS, THETA)
+    priors: Priors
 
     def histology(self, j: int) -> GridDistribution:
         return GridDistribution(self.mass[j])
@@ -200,10 +206,10 @@ def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
               "q025": q[:, 0], "median": q[:, 1], "q975": q[:, 2], "p_above_p0": above[:, 0],
               "p_above_p1": above[:, 1], "p_below_p0": 1 - above[:, 0],
               "w_exchangeable": w_post, "mass": mass}
-    for a in (*arrays.values(), pred.mass, pred_ex):
+    for a in (*arrays.values(), pred.mass, pred_ex, post):
         a.flags.writeable = False  # the result is cached and shared
     return Posterior(**arrays, predictive=pred, predictive_ex=GridDistribution(pred_ex),
-                     ex=_beta_summary(pred))
+                     ex=_beta_summary(pred), hyper=post, priors=priors)
 
 
 memo.also_clear(_fit.cache_clear)
@@ -230,6 +236,28 @@ def success_probability(dist: GridDistribution, design: TwoStageDesign = DRUP) -
     prob = float(dist.mass @ per_rate)
     low, high = np.interp(dist.quantile(np.array([0.1, 0.9])), RATE, per_rate)
     sd = float(np.sqrt(max(dist.mass @ per_rate**2 - prob**2, 0.0)))
+    return Success(prob, float(low), float(high), sd)
+
+
+def success_of(post: Posterior, design: TwoStageDesign = DRUP) -> Success:
+    """P(a new histology's cohort succeeds under ``design``), integrated over the group's
+    predictive (``prob``), with its uncertainty over the hyperparameters (``Success``).
+
+    Given (μ, τ) a new histology's rate is EX, N(μ, τ²) on the logit scale, with the prior
+    weight w, else NEX; its success probability is the per-rate one averaged over that mixture
+    (a convolution of the per-rate curve with the τ kernel). Weighted by the posterior of
+    (μ, τ) its mean is ``prob``, equal to ``success_probability(post.predictive)``."""
+    per_rate = _per_rate_success(design)
+    w = post.priors.w
+    given_ex = _convolve(_rfft(per_rate) * _kernels(post.priors.tau_scale))[0]   # (tau, mu)
+    nex = _nex_mass(post.priors.nex_mean, post.priors.nex_sd) @ per_rate
+    given = (w * given_ex + (1 - w) * nex).ravel()
+    mass = post.hyper.ravel()
+    prob = float(mass @ given)
+    order = np.argsort(given)
+    cum = np.cumsum(mass[order])
+    low, high = np.interp([0.1, 0.9], cum - mass[order] / 2, given[order])
+    sd = float(np.sqrt(max(mass @ given**2 - prob**2, 0.0)))
     return Success(prob, float(low), float(high), sd)
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.special import betaln, comb
+from scipy.stats import binom, norm
 
 from queries.model import (
     DRUP,
     RATE,
+    TAU_UNITS,
+    THETA,
     GridDistribution,
     Priors,
     TwoStageDesign,
     exnex_posterior,
     fit,
+    success_of,
     success_probability,
 )
 from queries.simon import two_stage_success
@@ -116,3 +120,30 @@ def test_an_outlying_histology_leans_on_its_own_data():
 def test_counts_outside_0_to_n_are_refused():
     with pytest.raises(ValueError, match="responders must lie in 0..n"):
         exnex_posterior(np.array([5]), np.array([3]), 0.1, 0.3)
+
+
+def test_success_uncertainty_is_over_the_hyperparameters_and_narrows_with_histologies():
+    """P(success | μ, τ) recomputed independently for each grid cell — a new histology's
+    rate is EX N(μ, τ²) with weight 1/2, else NEX — with scipy's binomial for the 8 → 24 rule;
+    its posterior mean is the integrated success probability. One histology of 12/30 leaves
+    μ and τ loose; five of 12/30 pin them, so the 10-90% band is several times narrower."""
+    def rule(p):  # >= 1 of 8, then >= 5 of 24
+        return sum(binom.pmf(x1, 8, p) * binom.sf(4 - x1, 16, p) for x1 in range(1, 9))
+
+    one = exnex_posterior(np.array([12]), np.array([30]), 0.1, 0.3)
+    pri = one.priors
+    nex = norm.pdf(THETA, pri.nex_mean, pri.nex_sd)
+    per_rate = rule(RATE)
+    by_cell = np.zeros(one.hyper.shape)
+    for i, tau in enumerate(TAU_UNITS * pri.tau_scale):
+        for j, mu in enumerate(THETA):
+            if one.hyper[i, j] < 1e-9:
+                continue
+            ex = (np.exp(-0.5 * ((THETA - mu) / tau) ** 2) if tau > 0.025
+                  else (mu == THETA).astype(float))
+            by_cell[i, j] = (0.5 * ex / ex.sum() + 0.5 * nex / nex.sum()) @ per_rate
+    s_one = success_of(one, DRUP)
+    assert s_one.prob == pytest.approx(float((one.hyper * by_cell).sum()), abs=2e-3)
+    s_five = success_of(exnex_posterior(np.full(5, 12), np.full(5, 30), 0.1, 0.3), DRUP)
+    assert s_one.low < s_one.prob < s_one.high
+    assert (s_one.high - s_one.low) > 3 * (s_five.high - s_five.low)
