@@ -26,7 +26,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -223,13 +222,10 @@ def shrunk_from_previous(new: dict[str, Path], old: dict[str, Path]) -> list[tup
                 now.append(f"{n:,} {unit}{where}")
                 then.append(f"{rows_before:,} {unit}{where}")
         if now:
-            out.append((name, f"{_and(now)}, less than {MIN_SHARE:.0%} of the {_and(then)} "
-                              "of the copy it would replace (use --force if that is right)"))
+            out.append((name, f"{' and '.join(now)}, less than {MIN_SHARE:.0%} of the "
+                              f"{' and '.join(then)} of the copy it would replace (use --force "
+                              "if that is right)"))
     return out
-
-
-def _and(parts: Iterable[str]) -> str:
-    return " and ".join(parts)
 
 
 def check_read_files(paths: list[Path]) -> list[Issue]:
