@@ -6,8 +6,8 @@ file); the loaders then read that folder exactly as they read the shared snapsho
 tests run offline. A fetch is all-or-nothing: every file is downloaded into a staging folder and
 the source folder is swapped in only when all of them arrived complete (HTTP 200, and as many
 bytes as Content-Length announced) and pass the checks of loaders/source_checks.py (archives and
-tables whole, JSON and OBO parse, not under half the size of the copy they replace unless
-``force``). A server error, a cut connection or a bad file leaves the cache as it was.
+tables whole, JSON and OBO parse, at least half the bytes and rows of the copy they replace
+unless ``force``). A server error, a cut connection or a bad file leaves the cache as it was.
 """
 
 from __future__ import annotations
@@ -150,19 +150,15 @@ def fetch(source: str, cache: Path | None = None, *, release: str | None = None,
 
 def _validate(staging: Path, files: list[FetchedFile], folder: Path, force: bool) -> None:
     """Every problem of every staged file at once, each naming its file; nothing is swapped in
-    unless all pass (the size comparison with the previous copy only without ``force``)."""
-    from loaders.source_checks import check_file, smaller_than_before
+    unless all pass (the comparison of bytes and rows with the previous copy only without
+    ``force``)."""
+    from loaders.source_checks import check_file, shrunk_from_previous
 
     problems = [(f.name, p) for f in files for p in check_file(staging / f.name)]
-    if not force:
-        try:
-            previous = read_fetch_record(folder) if folder.is_dir() else None
-        except (ValueError, TypeError):  # a damaged manifest: compare with the files instead
-            previous = None
-        old = ({f.name: f.bytes for f in previous.files} if previous else
-               {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")
-                if p.is_file() and p.name != MANIFEST} if folder.is_dir() else {})
-        problems += smaller_than_before({f.name: f.bytes for f in files}, old)
+    if not force and folder.is_dir():
+        previous = {str(p.relative_to(folder)): p for p in folder.rglob("*")
+                    if p.is_file() and p.name != MANIFEST}
+        problems += shrunk_from_previous({f.name: staging / f.name for f in files}, previous)
     if problems:
         listed = "; ".join(f"{name}: {problem}" for name, problem in problems)
         raise FetchError(f"{listed}; the cache is unchanged")

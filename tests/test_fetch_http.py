@@ -248,3 +248,27 @@ def test_fetched_folders_are_recognised_by_every_loader(served, tmp_path):
     fetch("cgi", tmp_path, url=f"{base}/data/cgi-zip/")
     for name in ("hgnc", "oncotree", "disease_ontology", "civic", "moalmanac", "cgi"):
         assert entry(name).available(BuildOptions(source_dir=tmp_path)), name
+
+
+def test_a_download_with_a_third_of_the_rows_is_refused(served, shared_data, tmp_path):
+    """The row check holds for downloads too: CIViC 01-Aug-2021 (evidence table: 3,650 rows)
+    downloaded, then a release whose evidence table is its first 1,216 rows padded to the same
+    bytes (tests/test_fetch_validation.py) is refused, naming the file; the cache keeps the
+    good copy."""
+    from test_fetch_validation import civic_third_padded
+
+    base, root = served
+    fetch("civic", tmp_path, url=f"{base}/data/shared/civic/", release="01-Aug-2021")
+    before = _tree(tmp_path / "civic")
+    thin = root / "thin-civic"
+    thin.mkdir()
+    for path in (shared_data / "civic").glob("01-Aug-2021-*.tsv"):
+        (thin / path.name).symlink_to(path)
+    evidence = "01-Aug-2021-ClinicalEvidenceSummaries.tsv"
+    (thin / evidence).unlink()
+    civic_third_padded(shared_data / "civic" / evidence, thin / evidence)
+    with pytest.raises(FetchError) as info:
+        fetch("civic", tmp_path, url=f"{base}/data/thin-civic/", release="01-Aug-2021")
+    assert (f"{evidence}: 1,216 rows, less than 50% of the 3,650 rows of the copy it would "
+            "replace (use --force if that is right); the cache is unchanged") in str(info.value)
+    assert _tree(tmp_path / "civic") == before

@@ -94,7 +94,7 @@ def bad_inputs(tmp: Path) -> list[tuple[str, str, Path, str]]:
         ("/dev/zero", "civic", Path("/dev/zero"), "not a regular file"),
         ("tiny CIViC (50 of 300 rows)", "civic",
          write("01-Apr-2025-ClinicalEvidenceSummaries.tsv", civic_table(50).encode()),
-         "less than half"),
+         "less than 50%"),
         ("header only", "civic",
          write("04-Mar-2025-ClinicalEvidenceSummaries.tsv", civic_table(0).encode()),
          "no rows"),
@@ -167,7 +167,7 @@ def test_a_third_of_real_civic_is_refused(tmp_path, shared_data):
     lines = real.read_bytes().split(b"\n")
     third.write_bytes(b"\n".join(lines[:1201]) + b"\n")
     res = CliRunner().invoke(app, ["fetch", "civic", "--cache", str(cache), "--from", str(third)])
-    assert res.exit_code == 1 and "less than half" in " ".join(res.output.split())
+    assert res.exit_code == 1 and "less than 50%" in " ".join(res.output.split())
     assert snapshot(cache / "civic") == before
 
 
@@ -186,3 +186,102 @@ def test_files_a_loader_read_are_checked_after_loading(cache, tmp_path):
     assert len(issues) == 2
     assert "cut.tsv" in issues[0] and "cut off" in issues[0]
     assert fetched.name in issues[1] and "changed since it was fetched" in issues[1]
+
+
+def fetch_from(cache: Path, source: str, path: Path, *force: str) -> tuple[int, str]:
+    res = CliRunner().invoke(app, ["fetch", source, "--cache", str(cache), "--from", str(path),
+                                   *force])
+    assert "Traceback" not in res.output
+    return res.exit_code, " ".join(res.output.split())
+
+
+def civic_third_padded(real: Path, out: Path) -> Path:
+    """The real table's header and first 1,216 of its 3,650 rows (a third), each evidence
+    statement padded with spaces so the file has exactly the real file's bytes."""
+    lines = real.read_text(encoding="utf-8").split("\n")
+    header, rows = lines[0].split("\t"), [line.split("\t") for line in lines[1:1217]]
+    col = header.index("evidence_statement")
+    missing = real.stat().st_size - len("\n".join(lines[:1217]).encode() + b"\n")
+    for i, row in enumerate(rows):
+        row[col] += " " * (missing // len(rows) + (missing % len(rows) if i == 0 else 0))
+    out.write_text("\n".join(["\t".join(header), *("\t".join(r) for r in rows)]) + "\n",
+                   encoding="utf-8")
+    assert out.stat().st_size == real.stat().st_size
+    return out
+
+
+def test_a_third_of_the_rows_at_the_same_size_is_refused(tmp_path, shared_data):
+    """Bytes alone miss it: CIViC's 2021 evidence table (3,650 data rows: `wc -l` counts 3,651
+    lines with the header, and every line has the header's 41 fields) replaced by a third of
+    its rows padded to the same 4,040,518 bytes."""
+    real = shared_data / "civic" / "01-Aug-2021-ClinicalEvidenceSummaries.tsv"
+    cache = tmp_path / "cache"
+    fetch("civic", cache, from_path=real)
+    before = snapshot(cache / "civic")
+    third = civic_third_padded(real, tmp_path / "01-Sep-2021-ClinicalEvidenceSummaries.tsv")
+    code, message = fetch_from(cache, "civic", third)
+    assert code == 1
+    assert (f"{third.name}: 1,216 rows, less than 50% of the 3,650 rows of the copy it would "
+            "replace (use --force if that is right); the cache is unchanged") in message
+    assert snapshot(cache / "civic") == before
+
+
+def test_force_takes_fewer_rows(tmp_path, shared_data):
+    real = shared_data / "civic" / "01-Aug-2021-ClinicalEvidenceSummaries.tsv"
+    cache = tmp_path / "cache"
+    fetch("civic", cache, from_path=real)
+    third = civic_third_padded(real, tmp_path / "01-Sep-2021-ClinicalEvidenceSummaries.tsv")
+    code, message = fetch_from(cache, "civic", third, "--force")
+    assert code == 0, message
+    assert sha256_of(cache / "civic" / third.name) == sha256_of(third)
+    assert not (cache / "civic" / real.name).exists()
+
+
+def test_an_ontology_with_a_third_of_its_terms_is_refused(tmp_path, shared_data):
+    """DO's cancer slim holds 730 [Term] stanzas (`grep -c '^\\[Term\\]'`); the new copy keeps
+    its header and first 243 (a third), with a `remark:` header line padding it to the same
+    408,934 bytes."""
+    real = shared_data / "disease_ontology" / "DO_cancer_slim.obo"
+    cache = tmp_path / "cache"
+    fetch("disease_ontology", cache, from_path=real)
+    before = snapshot(cache / "disease_ontology")
+    text = real.read_text(encoding="utf-8")
+    stanzas = text.split("\n[Term]\n")
+    kept = "\n[Term]\n".join(stanzas[:244])
+    head, rest = kept.split("\n", 1)
+    pad = real.stat().st_size - len(f"{head}\nremark: \n{rest}\n".encode())
+    third = tmp_path / "new" / real.name
+    third.parent.mkdir()
+    third.write_text(f"{head}\nremark: {'x' * pad}\n{rest}\n", encoding="utf-8")
+    assert third.stat().st_size == real.stat().st_size
+    code, message = fetch_from(cache, "disease_ontology", third)
+    assert code == 1
+    assert (f"{third.name}: 243 terms, less than 50% of the 730 terms of the copy it would "
+            "replace (use --force if that is right)") in message
+    assert snapshot(cache / "disease_ontology") == before
+
+
+def test_zip_members_are_counted_by_kind(tmp_path, shared_data):
+    """CGI's per-variant table holds 1,442 data rows (`wc -l`: 1,443 lines with the header); a
+    zip of it beside a zip of its first 480 rows: the member is named with both counts."""
+    real = shared_data / "cgi" / "cgi_biomarkers_per_variant_2017-12.tsv"
+    lines = real.read_text(encoding="utf-8").split("\n")
+
+    def zipped(name: str, text: str) -> Path:
+        path = tmp_path / name / "cgi_biomarkers_latest.zip"
+        path.parent.mkdir()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("cgi_biomarkers_per_variant.tsv", text)
+        return path
+
+    from loaders.source_checks import shrunk_from_previous
+
+    old = zipped("old", "\n".join(lines))
+    new = zipped("new", "\n".join(lines[:481]) + "\n")
+    assert shrunk_from_previous({"cgi_biomarkers_latest.zip": new},
+                                {"cgi_biomarkers_latest.zip": old}) == [(
+        "cgi_biomarkers_latest.zip",
+        f"{new.stat().st_size:,} bytes and 480 rows in cgi_biomarkers_per_variant.tsv, less "
+        f"than 50% of the {old.stat().st_size:,} bytes and 1,442 rows in "
+        "cgi_biomarkers_per_variant.tsv of the copy it would replace (use --force if that is "
+        "right)")]

@@ -1,4 +1,4 @@
-"""Rediscover's Streamlit front end: `streamlit run ui/app.py` or `kg ui`.
+"""Rediscover's Streamlit front end, served by ui/serve.py (`kg ui` or `streamlit run ui/serve.py`).
 
 The entry script builds the navigation and the controls every page shares (the as_of year), then
 runs the chosen page. Pages live in ui/views/, not ui/pages/: Streamlit treats a ``pages/`` folder

@@ -13,35 +13,23 @@ from pathlib import Path
 
 import typer
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-
-
-#: host names the browser may use for the app (DNS rebinding: a page on evil.example that
-#: re-points its name at 127.0.0.1 sends Host: evil.example, which is refused)
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
-
-
-def allowed_hosts() -> list[str]:
-    """Loopback names, plus REDISCOVER_UI_ALLOWED_HOSTS (comma-separated) for a reverse proxy's
-    public name."""
-    extra = os.environ.get("REDISCOVER_UI_ALLOWED_HOSTS", "")
-    return [*LOCAL_HOSTS, *(h.strip() for h in extra.split(",") if h.strip())]
+SERVE = Path(__file__).resolve().parents[1] / "serve.py"
 
 
 def streamlit_command(port: int) -> list[str]:
-    """The command line that serves ui/app.py; loopback only, no usage statistics.
+    """The command line that serves the app through ui/serve.py; loopback only, no usage
+    statistics.
 
     Always headless: otherwise Streamlit's first run stops at an e-mail prompt on the terminal
     (and waits forever under `make run` without a terminal). `kg ui` opens the browser itself.
     XSRF protection and CORS are on (Streamlit's defaults, stated so no config file turns them
-    off), and the app's WebSocket accepts only the Host names of ``allowed_hosts`` and
-    same-origin pages (``server.allowedHosts``, checked by Streamlit on every connection).
+    off). ui/serve.py refuses every request whose Host is not 127.0.0.1, localhost or a name in
+    REDISCOVER_UI_ALLOWED_HOSTS (DNS rebinding), on every route, the WebSocket included.
     """
-    hosts = [arg for h in allowed_hosts() for arg in ("--server.allowedHosts", h)]
-    return [sys.executable, "-m", "streamlit", "run", str(APP),
+    return [sys.executable, "-m", "streamlit", "run", str(SERVE),
             "--server.address", "127.0.0.1", "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.enableXsrfProtection", "true", "--server.enableCORS", "true", *hosts]
+            "--server.enableXsrfProtection", "true", "--server.enableCORS", "true"]
 
 
 def open_when_ready(url: str, timeout_s: float = 60.0) -> None:
@@ -71,7 +59,7 @@ def register(app: typer.Typer) -> None:
         env = dict(os.environ)
         env["REDISCOVER_BUILD_DIR"] = str((root or default_root()).resolve())
         url = f"http://127.0.0.1:{port}"
-        typer.echo(f"Serving {APP} on {url} (graph: {env['REDISCOVER_BUILD_DIR']})")
+        typer.echo(f"Serving {SERVE} on {url} (graph: {env['REDISCOVER_BUILD_DIR']})")
         # a browser to open: a desktop session (on Linux without one, webbrowser would fall
         # back to a console browser inside this terminal)
         desktop = sys.platform != "linux" or any(
