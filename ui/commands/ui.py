@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -66,4 +67,21 @@ def register(app: typer.Typer) -> None:
             os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
         if not headless and desktop:
             threading.Thread(target=open_when_ready, args=(url,), daemon=True).start()
-        raise typer.Exit(subprocess.call(streamlit_command(port), env=env))
+        raise typer.Exit(run_forwarding_signals(streamlit_command(port), env))
+
+
+def run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server and wait; SIGTERM/SIGHUP sent to `kg ui` alone (a service manager's stop)
+    reach the server too, instead of leaving it running without its parent."""
+    proc = subprocess.Popen(cmd, env=env)
+
+    def forward(signum: int, _frame) -> None:
+        proc.send_signal(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, forward)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:  # Ctrl+C reaches the whole process group: wait for it
+            continue
