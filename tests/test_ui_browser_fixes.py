@@ -1,7 +1,9 @@
 """Browser tests for the UI defects of issue 18, each written to fail on the old behaviour, and
-the page timings written to bench/results/ui-2026-12-06.md (measured, not asserted: speed is
-judged in bench/). Server and chromium: tests/browser_support.py (bundled data plus a
-committee table); screenshots of the fixed pages go to bench/results/ui/.
+the page timings (measured, not asserted: speed is judged in bench/). Server and chromium:
+tests/browser_support.py (bundled data plus a committee table). The timings table and the
+screenshots of the fixed pages go to test-output/ui/, so a test run never edits tracked files;
+``REDISCOVER_UI_RESULTS=bench/results`` writes them where bench/results/ui-2026-12-06.md and
+bench/results/ui/ were taken from.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from queries.agnostic import tumour_agnostic
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-BENCH = REPO / "bench" / "results"
+BENCH = REPO / os.environ.get("REDISCOVER_UI_RESULTS", "test-output/ui")
 SHOTS = BENCH / "ui"
 
 
