@@ -26,6 +26,7 @@ from kg.artefact import Artefact
 from kg.schema import Label
 from queries.agnostic import GROUP, histology_posteriors
 from queries.evidence import TIER_RANK, opposing_evidence
+from queries.frames import row_keys
 from queries.gaps import KEY, _evidence_keys, unranked_candidates
 from queries.hierarchy import MIXED, ancestors, descendants, hierarchy, tumour_groups
 from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_probability
@@ -89,11 +90,25 @@ def evidence_against(art: Artefact, as_of: int | None = None,
     ev = ev.dropna(subset=KEY)
     if ev.empty:
         return pd.DataFrame(columns=[*KEY, "evidence_against", "against_tier"])
-    ev = ev.assign(_rank=ev["common_tier"].map(TIER_RANK).fillna(9))
-    ev.attrs = {}  # pandas deep-copies attrs into every group of the aggregation below
-    out = ev.groupby(KEY).agg(evidence_against=("evidence", lambda s: ";".join(sorted(set(s)))),
-                              _rank=("_rank", "min")).reset_index()
-    out["against_tier"] = out.pop("_rank").map(TIER_NAME).fillna("")
+    return _against_by_key(ev, ev["evidence"], ev["common_tier"].map(TIER_RANK).fillna(9))
+
+
+def _against_by_key(keys: pd.DataFrame, ids: pd.Series, ranks: pd.Series) -> pd.DataFrame:
+    """Per KEY, in key order: the ;-joined ids (evidence_against) and the best tier
+    (against_tier). Plain dicts: a pandas aggregation calling back into Python per group was a
+    fifth of a cold candidate_cohorts run."""
+    found: dict[tuple, set[str]] = {}
+    best: dict[tuple, float] = {}
+    for key, v, r in zip(row_keys(keys, KEY), ids.tolist(), ranks.tolist(), strict=True):
+        found.setdefault(key, set()).update(x for x in str(v).split(";") if x)
+        best[key] = min(best.get(key, r), r)
+    order = sorted(found)
+    out = pd.DataFrame({c: pd.array([k[i] for k in order], dtype=keys[c].dtype)
+                        for i, c in enumerate(KEY)})
+    out["evidence_against"] = pd.array([";".join(sorted(found[k])) for k in order],
+                                       dtype=ids.dtype)
+    out["against_tier"] = pd.Series([best[k] for k in order], dtype=float).map(
+        TIER_NAME).fillna("")
     return out
 
 
@@ -177,12 +192,8 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
                                           treatment_level),
                          negative_cohorts(art, post, t, tumour_level)], ignore_index=True)
     if len(against):
-        against = against.assign(_rank=against["against_tier"].map(TIER_RANK).fillna(9))
-        against = against.groupby(KEY, as_index=False).agg(
-            evidence_against=("evidence_against", lambda s: ";".join(sorted(
-                {x for v in s for x in str(v).split(";") if x}))),
-            _rank=("_rank", "min"))
-        against["against_tier"] = against.pop("_rank").map(TIER_NAME).fillna("")
+        against = _against_by_key(against, against["evidence_against"],
+                                  against["against_tier"].map(TIER_RANK).fillna(9))
     return rank_by_success(cands, post, t, design, against)
 
 
