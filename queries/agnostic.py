@@ -82,6 +82,7 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
         "alteration_level": alteration_level, "tumour_level": tumour_level,
         "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,
         "k": t.k, "min_n": t.min_n}
+    u.attrs = {}  # pandas deep-copies attrs into every intermediate frame: keep the header apart
     if u.empty:
         out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n", "k"])
         out.attrs["header"] = header
@@ -146,6 +147,8 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
+    header = dict(post.attrs.get("header", {}))
+    post.attrs = {}  # pandas deep-copies attrs into every intermediate frame
     records = post.to_dict("records")
     code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
     parts: dict[int, list[dict]] = {}
@@ -170,7 +173,7 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
                               ascending=[True, False, False, True, True], ignore_index=True)
         out = out.drop(columns="_order")
     out.insert(0, "rank", range(1, len(out) + 1))
-    out.attrs["header"] = dict(post.attrs.get("header", {})) | {"endpoint": endpoint}
+    out.attrs["header"] = header | {"endpoint": endpoint}
     return out
 
 

@@ -125,9 +125,12 @@ def negative_cohorts(art: Artefact, post: pd.DataFrame, t: Thresholds,
     for node, key in key_of.items():
         nodes_of.setdefault(key, []).append(node)
     negative = post[(post["histology"] != MIXED) & (post["high"] < t.p1)]
+    by_group: dict[tuple, dict] = {}  # plain lists: a pandas groupby loop cost more than the rest
+    for tg, ag, h, ids in row_keys(negative, [*GROUP[:2], "histology", "result_ids"]):
+        if not (pd.isna(tg) or pd.isna(ag)):
+            by_group.setdefault((tg, ag), {})[h] = ids
     rows = []
-    for (tg, ag), part in negative.groupby(GROUP[:2]):
-        bad = dict(zip(part["histology"], part["result_ids"], strict=True))
+    for (tg, ag), bad in sorted(by_group.items()):
         below: set[str] = set()
         for h in bad:  # every histology under a negative, coarser one
             for node in nodes_of.get(h, []):
@@ -148,6 +151,7 @@ def rank_by_success(cands: pd.DataFrame, post: pd.DataFrame, t: Thresholds,
     probability (ties: better evidence tier, broader support, rarer histology)."""
     support = group_support(post, t, design_for(design, t))
     out = cands.drop(columns=["rank", *SUPPORT, *SUCCESS, *AGAINST], errors="ignore")
+    out.attrs = {}  # set below; pandas deep-copies attrs into every intermediate frame
     out = out.merge(support.drop(columns=GROUP[2:]), on=GROUP[:2], how="left")
     if against is None or against.empty:
         out = out.assign(evidence_against="", against_tier="")
@@ -188,6 +192,7 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
                                 treatment_level, t, include_private)
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
+    post.attrs = {}  # its header is not shown here; pandas deep-copies attrs into every frame
     against = pd.concat([evidence_against(art, as_of, alteration_level, tumour_level,
                                           treatment_level),
                          negative_cohorts(art, post, t, tumour_level)], ignore_index=True)

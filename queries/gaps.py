@@ -89,6 +89,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
     header = dict(post.attrs.get("header", {}))
+    post.attrs = {}  # pandas deep-copies attrs into every intermediate frame
     ev, ev_header = supporting_evidence(art, as_of)
     header |= ev_header
     cohorts = _cohort_keys(art, as_of, alteration_level, tumour_level, treatment_level,
@@ -233,6 +234,7 @@ def unranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str =
     g = gaps(art, as_of, endpoint, alteration_level, tumour_level, treatment_level, t,
              include_private)
     header = dict(g.attrs.get("header", {}))
+    g.attrs = {}  # pandas deep-copies attrs into every intermediate frame
     out = g[g["status"] == "untested"].copy()
     designs = simon_designs(t.p0, t.p1, t.alpha, t.beta)
     drup = drup_rule_characteristics(t.p0, t.p1)
