@@ -33,9 +33,10 @@ from queries.estimates import (
     heterogeneity_exact,
     i_squared,
 )
+from queries.frames import records
 from queries.hierarchy import MIXED, is_carrier
 from queries.memo import per_artefact
-from queries.model import exnex_posterior
+from queries.model import exnex_posteriors
 from queries.outcomes import annotate, units
 from queries.params import ENDPOINTS, Thresholds, check_choice
 
@@ -112,11 +113,12 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
     is_single = (agg["histology"] != MIXED).to_numpy(dtype=bool)
     k_all = agg["k"].to_numpy(dtype=float)
     n_all = agg["n"].to_numpy(dtype=float)
-    for idx in agg.groupby(GROUP, dropna=False).indices.values():
-        single = idx[is_single[idx]]
-        if not len(single):
-            continue
-        post = exnex_posterior(k_all[single], n_all[single], t.p0, t.p1)
+    groups = [(idx, idx[is_single[idx]])
+              for idx in agg.groupby(GROUP, dropna=False).indices.values()]
+    groups = [(idx, single) for idx, single in groups if len(single)]
+    fitted = exnex_posteriors([(k_all[single], n_all[single]) for _, single in groups],
+                              t.p0, t.p1)
+    for (idx, single), post in zip(groups, fitted, strict=True):
         fit["post_mean"][single] = post.mean
         fit["p_above_p0"][single] = post.p_above_p0
         fit["p_above_p1"][single] = post.p_above_p1
@@ -149,10 +151,10 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
                                 treatment_level, t, include_private)
     header = dict(post.attrs.get("header", {}))
     post.attrs = {}  # pandas deep-copies attrs into every intermediate frame
-    records = post.to_dict("records")
+    rows = records(post, list(post.columns))
     code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
     parts: dict[int, list[dict]] = {}
-    for g, rec in zip(code, records, strict=True):
+    for g, rec in zip(code, rows, strict=True):
         parts.setdefault(int(g), []).append(rec)
     ordered = [part for _, part in sorted(parts.items())]
     # every group's pooled exact CI in one vectorised call (one call per group cost ~25 ms)

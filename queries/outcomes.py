@@ -23,7 +23,7 @@ from queries.cohorts import current_results
 from queries.endpoints import CI_METHOD, COUNT_OF, endpoint_label
 from queries.endpoints import usable as endpoint_usable
 from queries.estimates import clopper_pearson_many
-from queries.frames import grouped_sets
+from queries.frames import grouped_sets, records
 from queries.hierarchy import (
     alteration_groups,
     ancestors,
@@ -111,7 +111,7 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
     # only the columns a unit carries: the cohort frame is wide, and converting all of it to
     # records was a fifth of a cold tumour_agnostic run
     needed = list(dict.fromkeys([*UNIT_COLUMNS, "result", "parent_cohort"]))
-    by_id = {r["cohort"]: r for r in cur[needed].to_dict("records")}
+    by_id = {r["cohort"]: r for r in records(cur, needed)}
     children: dict[str, list[str]] = {}
     for c, p in zip(cur["cohort"], cur["parent_cohort"], strict=True):
         if isinstance(p, str) and p:
