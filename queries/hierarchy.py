@@ -60,6 +60,12 @@ def _hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
     return dag
 
 
+@per_artefact
+def _topological_order(art: Artefact, label: Label) -> list[str]:
+    """The hierarchy's nodes, every child before its parents (shared by the passes over it)."""
+    return list(nx.topological_sort(_hierarchy(art, label)))
+
+
 def ancestors(dag: nx.DiGraph, node: str) -> list[str]:
     """The node then every ancestor, nearest first (ties by id, so the order is stable)."""
     if node not in dag:
@@ -100,7 +106,7 @@ def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     nearest: dict[str, tuple[float, set[str]]] = {}
     tops: dict[str, set[str]] = {}
     parents_of = dag.succ
-    for node in reversed(list(nx.topological_sort(dag))):
+    for node in reversed(_topological_order(art, Label.ALTERATION)):
         parents = list(parents_of[node])
         if len(parents) == 1:
             tops[node] = tops[parents[0]]
@@ -283,7 +289,7 @@ def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
     ancestors'), then, children first, every descendant's such genes (NTRK fusions under NTRK)."""
     dag = _hierarchy(art, Label.ALTERATION)
     in_gene = grouped_sets(art.edges(Rel.IN_GENE), "src", "dst")
-    order = list(nx.topological_sort(dag))  # every child before its parents
+    order = _topological_order(art, Label.ALTERATION)  # every child before its parents
     up: dict[str, set[str]] = {}
     for node in reversed(order):
         up[node] = set(in_gene.get(node, ())).union(*(up[p] for p in dag.succ[node]))
