@@ -290,12 +290,18 @@ def group_outcomes(art: Artefact, as_of: int | None = None, alteration_level: st
         u.attrs = {}  # pandas deep-copies attrs into every group below: keep the header apart
         if u.empty:
             continue
-        g = u.groupby(GROUP_KEYS, dropna=False).agg(
-            **{f"{prefix}_units": ("unit", "size"), f"{prefix}_n": ("n", "sum"),
-               f"{prefix}_k": ("k", "sum"),
-               f"{prefix}_trials": ("trial", lambda s: ";".join(sorted(set(s)))),
-               f"{prefix}_sources": ("source", lambda s: ";".join(sorted(set(s)))),
-               f"{prefix}_result_ids": ("result_ids", lambda s: ";".join(sorted(s)))})
+        grouped = u.groupby(GROUP_KEYS, dropna=False)
+        g = grouped.agg(**{f"{prefix}_units": ("unit", "size"), f"{prefix}_n": ("n", "sum"),
+                           f"{prefix}_k": ("k", "sum")})
+        # the ;-joined lists in one pass over the rows (a Python callback per group and
+        # column cost more than the rest of the roll-up)
+        code = grouped.ngroup().to_numpy()
+        for col, name, unique in (("trial", "trials", True), ("source", "sources", True),
+                                  ("result_ids", "result_ids", False)):
+            found: list[list] = [[] for _ in range(len(g))]
+            for i, v in zip(code, u[col].tolist(), strict=True):
+                found[i].append(v)
+            g[f"{prefix}_{name}"] = [";".join(sorted(set(x) if unique else x)) for x in found]
         g[f"{prefix}"] = g[f"{prefix}_k"] / g[f"{prefix}_n"]
         g[f"{prefix}_low"], g[f"{prefix}_high"] = clopper_pearson_many(g[f"{prefix}_k"],
                                                                        g[f"{prefix}_n"])
