@@ -19,6 +19,8 @@ histology) is not a new cohort and goes to the bottom. ``flag`` and the rational
 
 from __future__ import annotations
 
+from functools import cache, partial
+
 import numpy as np
 import pandas as pd
 
@@ -130,13 +132,15 @@ def negative_cohorts(art: Artefact, post: pd.DataFrame, t: Thresholds,
         if not (pd.isna(tg) or pd.isna(ag)):
             by_group.setdefault((tg, ag), {})[h] = ids
     rows = []
+    # the same tumour types come up group after group
+    under, over = cache(partial(descendants, dag)), cache(partial(ancestors, dag))
     for (tg, ag), bad in sorted(by_group.items()):
         below: set[str] = set()
         for h in bad:  # every histology under a negative, coarser one
             for node in nodes_of.get(h, []):
-                below |= {key_of.get(d) for d in descendants(dag, node)} - {h, None}
+                below |= {key_of.get(d) for d in under(node)} - {h, None}
         for h in below:
-            parents = {key_of.get(a) for n in nodes_of.get(h, []) for a in ancestors(dag, n)}
+            parents = {key_of.get(a) for n in nodes_of.get(h, []) for a in over(n)}
             ids = sorted({x for g in parents & bad.keys() for x in str(bad[g]).split(";")})
             if ids:
                 rows.append({GROUP[0]: tg, GROUP[1]: ag, "histology": h,

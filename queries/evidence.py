@@ -16,6 +16,7 @@ from queries.memo import per_artefact
 
 COLUMNS = ["evidence", "common_tier", "source", "year", "alteration", "regimen", "tumour_type"]
 TIER_RANK = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+_USED = ["id", "common_tier", "source"]  # the columns of an item the rows carry
 
 
 def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
@@ -28,7 +29,7 @@ def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.Dat
         return _rows(art, ev, as_of)
     sig = ev["significance"].fillna("").str.lower()
     keep = (ev["direction"].fillna("") == "supports") & sig.str.contains("sensitiv|response")
-    return _rows(art, ev[keep], as_of, len(ev))
+    return _rows(art, ev.loc[keep, _USED], as_of, len(ev))
 
 
 def opposing_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
@@ -41,7 +42,7 @@ def opposing_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataF
     dirn = ev["direction"].fillna("")
     keep = (((dirn == "does not support") & sig.str.contains("sensitiv|response"))
             | ((dirn == "supports") & sig.str.contains("resist")))
-    return _rows(art, ev[keep], as_of, len(ev))
+    return _rows(art, ev.loc[keep, _USED], as_of, len(ev))
 
 
 def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
