@@ -14,6 +14,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries import memo
 from queries.frames import grouped_sets, in_set
 from queries.memo import per_artefact
 from queries.params import (
@@ -203,6 +204,12 @@ def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Serie
     return pd.Series(_key_lists(art, cohorts, level), index=cohorts.index, dtype=object)
 
 
+#: (artefact, level) → (regimen, alteration) → treatment keys: units, cohorts and both kinds
+#: of evidence ask for many of the same pairs (emptied with the memo)
+_PAIR_KEYS: dict[tuple, dict[tuple, list[str]]] = {}
+memo.also_clear(_PAIR_KEYS.clear)
+
+
 def _key_lists(art: Artefact, cohorts: pd.DataFrame, level: str) -> list[list[str]]:
     """:func:`treatment_keys` as plain lists, worked out once per (regimen, alteration)."""
     check_choice("treatment level", level, TREATMENT_LEVELS)
@@ -212,7 +219,9 @@ def _key_lists(art: Artefact, cohorts: pd.DataFrame, level: str) -> list[list[st
     acting = _acting_classes_by_drug(art)
     primary = _primary_class(art)
     alt_genes = _alteration_gene_sets(art)
-    found: dict[tuple, list[str]] = {}
+    if len(_PAIR_KEYS) > memo.MAX_ENTRIES:
+        _PAIR_KEYS.clear()
+    found = _PAIR_KEYS.setdefault((memo.artefact_key(art), level), {})
     keys = []
     for pair in zip(cohorts["regimen"].tolist(), cohorts["alteration"].tolist(), strict=True):
         if pair not in found:
