@@ -37,7 +37,7 @@ from queries.frames import records
 from queries.hierarchy import MIXED, is_carrier
 from queries.memo import per_artefact
 from queries.model import exnex_posteriors
-from queries.outcomes import annotate, units
+from queries.outcomes import ROLLUP_COLUMNS, annotate, units
 from queries.params import ENDPOINTS, Thresholds, check_choice
 
 GROUP = ["treatment_group", "alteration_group", "alteration_group_name"]
@@ -76,8 +76,9 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
 def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
                           alteration_level: str, tumour_level: str | int, treatment_level: str,
                           t: Thresholds, include_private: bool) -> pd.DataFrame:
-    u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
-                 tumour_level, treatment_level)
+    # only the columns annotate and the roll-up read: every step below takes whole rows
+    u = annotate(art, units(art, endpoint, as_of, include_private)[ROLLUP_COLUMNS],
+                 alteration_level, tumour_level, treatment_level)
     carriers = is_carrier(art, u["alteration"])
     header = dict(u.attrs.get("header", {})) | {"units_non_carrier": int((~carriers).sum()),
         "alteration_level": alteration_level, "tumour_level": tumour_level,

@@ -54,7 +54,7 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
                  tumour_level: str | int, treatment_level: str,
                  include_private: bool) -> pd.DataFrame:
     """Every cohort (with or without results) with group keys and whether it is known/planned."""
-    c = cohort_frame(art, include_private)
+    c = cohort_frame(art, include_private)[["cohort", "regimen", "alteration", "tumour_type"]]
     rep = report_frame(art, include_private)
     first = rep.groupby("cohort")["year"].min()
     has_report = in_set(c["cohort"], rep["cohort"])

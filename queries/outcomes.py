@@ -42,6 +42,12 @@ UNIT_COLUMNS = ["unit", "cohort", "parent_cohort", "derived", "trial", "trial_na
                 "outcome_call", "endpoint_kind"]
 
 
+#: The unit columns annotate and the roll-ups read (the others are left behind first: every
+#: step of annotate takes whole rows)
+ROLLUP_COLUMNS = ["unit", "cohort", "parent_cohort", "trial", "regimen", "regimen_name",
+                  "alteration", "tumour_type", "n", "k", "result_ids", "source", "year"]
+
+
 def _with_header(df: pd.DataFrame, header: dict) -> pd.DataFrame:
     df.attrs["header"] = dict(header)
     return df
@@ -284,8 +290,8 @@ def group_outcomes(art: Artefact, as_of: int | None = None, alteration_level: st
     frames = []
     header: dict = {}
     for endpoint, prefix in (("response", "orr"), ("benefit", "cbr")):
-        u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
-                     tumour_level, treatment_level)
+        u = annotate(art, units(art, endpoint, as_of, include_private)[ROLLUP_COLUMNS],
+                     alteration_level, tumour_level, treatment_level)
         header = header or dict(u.attrs.get("header", {}))
         u.attrs = {}  # pandas deep-copies attrs into every group below: keep the header apart
         if u.empty:
