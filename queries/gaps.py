@@ -115,11 +115,11 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     # of each alteration group: plain tuples, thousands of them
     ev_by = _tuples_by(ev, ["treatment_group", "alteration_group"],
                        ["histology", "tumour_type", "common_tier", "evidence"])
-    documented_by: dict[tuple, list[tuple]] = {}
+    documented_by: dict[tuple, set[tuple]] = {}
     for source in (cohorts[cohorts["known"].to_numpy(dtype=bool)], ev):
         for key, found in _tuples_by(source, ["alteration_group"],
                                      ["histology", "tumour_type"]).items():
-            documented_by.setdefault(key, []).extend(found)
+            documented_by.setdefault(key, set()).update(found)  # each pair once
     tier_name = {v: k for k, v in TIER_RANK.items()}
     rows: list[dict] = []
     post_rows = records(post, list(post.columns))

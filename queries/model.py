@@ -171,6 +171,7 @@ def fit(r: np.ndarray, n: np.ndarray, priors: Priors, p0: float, p1: float) -> P
 
 _FITS: OrderedDict[tuple, Posterior] = OrderedDict()
 _MAX_FITS = 4096
+_STACK = 128
 memo.also_clear(_FITS.clear)
 
 
@@ -183,12 +184,17 @@ def fit_many(groups: list[tuple[np.ndarray, np.ndarray]], priors: Priors, p0: fl
     keys = [(tuple(np.asarray(r, dtype=float)), tuple(np.asarray(n, dtype=float)), priors, p0,
              p1) for r, n in groups]
     todo = [k for k in dict.fromkeys(keys) if k not in _FITS]
-    if todo:
-        fitted = _fit_stack([k[0] for k in todo], [k[1] for k in todo], priors, p0, p1)
-        for key, post in zip(todo, fitted, strict=True):
+    while todo:  # stacks of at most _STACK histologies (larger ones outgrow the CPU caches)
+        size, end = 0, 0
+        while end < len(todo) and (end == 0 or size + len(todo[end][0]) <= _STACK):
+            size += len(todo[end][0])
+            end += 1
+        chunk, todo = todo[:end], todo[end:]
+        fitted = _fit_stack([k[0] for k in chunk], [k[1] for k in chunk], priors, p0, p1)
+        for key, post in zip(chunk, fitted, strict=True):
             _FITS[key] = post
-        while len(_FITS) > _MAX_FITS:
-            _FITS.popitem(last=False)
+    while len(_FITS) > _MAX_FITS:
+        _FITS.popitem(last=False)
     return [_FITS[k] for k in keys]
 
 
