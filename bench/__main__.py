@@ -8,8 +8,9 @@ measures, in one run, so that ratios and growth factors compare like with like:
   (there are no ×100 CIViC files), so the knowledgebase loaders and the pandas read of their raw
   files are both measured once at ×1 and counted ``scale`` times; the curated loader and the
   pandas read of the scaled curated tables are measured at each scale, as is ``kg.build``.
-* **each analysis**, cold: the per-artefact memo (queries.memo) is emptied before every run, the
-  tables are already in memory (the UI and CLI keep them), median of ``--repeat``; and warm:
+* **each analysis**, cold: the per-artefact memo (queries.memo) is emptied and earlier runs'
+  garbage collected before every run, the tables are already in memory (the UI and CLI keep
+  them), median of ``--repeat``; and warm:
   run again with the memo kept, as a UI session re-rendering a page sees it.
 * **UI data load**: opening a published build and preparing the first page's data (counts,
   evidence table, current reports), cold.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import math
 import os
 import platform
@@ -164,6 +166,7 @@ def measure_queries(table: Table, scale: int, art: Artefact, repeat: int) -> Non
         cold, warm = [], []
         for _ in range(repeat):
             memo.clear()
+            gc.collect()  # earlier runs' garbage is not this run's work
             cold.append(timed(lambda fn=fn: fn(art))[0])
             warm.append(timed(lambda fn=fn: fn(art))[0])  # shared building blocks memoised
         table.put(f"query {name} (cold)", "s", scale, statistics.median(cold))

@@ -33,10 +33,11 @@ from queries.estimates import (
     heterogeneity_exact,
     i_squared,
 )
+from queries.frames import records
 from queries.hierarchy import MIXED, is_carrier
 from queries.memo import per_artefact
-from queries.model import exnex_posterior
-from queries.outcomes import annotate, units
+from queries.model import exnex_posteriors
+from queries.outcomes import ROLLUP_COLUMNS, annotate, units
 from queries.params import ENDPOINTS, Thresholds, check_choice
 
 GROUP = ["treatment_group", "alteration_group", "alteration_group_name"]
@@ -75,13 +76,15 @@ def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str 
 def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
                           alteration_level: str, tumour_level: str | int, treatment_level: str,
                           t: Thresholds, include_private: bool) -> pd.DataFrame:
-    u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
-                 tumour_level, treatment_level)
+    # only the columns annotate and the roll-up read: every step below takes whole rows
+    u = annotate(art, units(art, endpoint, as_of, include_private)[ROLLUP_COLUMNS],
+                 alteration_level, tumour_level, treatment_level)
     carriers = is_carrier(art, u["alteration"])
     header = dict(u.attrs.get("header", {})) | {"units_non_carrier": int((~carriers).sum()),
         "alteration_level": alteration_level, "tumour_level": tumour_level,
         "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,
         "k": t.k, "min_n": t.min_n}
+    u.attrs = {}  # pandas deep-copies attrs into every intermediate frame: keep the header apart
     if u.empty:
         out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n", "k"])
         out.attrs["header"] = header
@@ -111,11 +114,12 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
     is_single = (agg["histology"] != MIXED).to_numpy(dtype=bool)
     k_all = agg["k"].to_numpy(dtype=float)
     n_all = agg["n"].to_numpy(dtype=float)
-    for idx in agg.groupby(GROUP, dropna=False).indices.values():
-        single = idx[is_single[idx]]
-        if not len(single):
-            continue
-        post = exnex_posterior(k_all[single], n_all[single], t.p0, t.p1)
+    groups = [(idx, idx[is_single[idx]])
+              for idx in agg.groupby(GROUP, dropna=False).indices.values()]
+    groups = [(idx, single) for idx, single in groups if len(single)]
+    fitted = exnex_posteriors([(k_all[single], n_all[single]) for _, single in groups],
+                              t.p0, t.p1)
+    for (idx, single), post in zip(groups, fitted, strict=True):
         fit["post_mean"][single] = post.mean
         fit["p_above_p0"][single] = post.p_above_p0
         fit["p_above_p1"][single] = post.p_above_p1
@@ -146,10 +150,12 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
     t = thresholds or Thresholds()
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
-    records = post.to_dict("records")
+    header = dict(post.attrs.get("header", {}))
+    post.attrs = {}  # pandas deep-copies attrs into every intermediate frame
+    rows = records(post, list(post.columns))
     code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
     parts: dict[int, list[dict]] = {}
-    for g, rec in zip(code, records, strict=True):
+    for g, rec in zip(code, rows, strict=True):
         parts.setdefault(int(g), []).append(rec)
     ordered = [part for _, part in sorted(parts.items())]
     # every group's pooled exact CI in one vectorised call (one call per group cost ~25 ms)
@@ -170,7 +176,7 @@ def tumour_agnostic(art: Artefact, as_of: int | None = None, endpoint: str = "re
                               ascending=[True, False, False, True, True], ignore_index=True)
         out = out.drop(columns="_order")
     out.insert(0, "rank", range(1, len(out) + 1))
-    out.attrs["header"] = dict(post.attrs.get("header", {})) | {"endpoint": endpoint}
+    out.attrs["header"] = header | {"endpoint": endpoint}
     return out
 
 

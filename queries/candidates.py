@@ -19,6 +19,8 @@ histology) is not a new cohort and goes to the bottom. ``flag`` and the rational
 
 from __future__ import annotations
 
+from functools import cache, partial
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +28,7 @@ from kg.artefact import Artefact
 from kg.schema import Label
 from queries.agnostic import GROUP, histology_posteriors
 from queries.evidence import TIER_RANK, opposing_evidence
+from queries.frames import row_keys
 from queries.gaps import KEY, _evidence_keys, unranked_candidates
 from queries.hierarchy import MIXED, ancestors, descendants, hierarchy, tumour_groups
 from queries.model import DRUP, TwoStageDesign, exnex_posterior, success_of
@@ -88,11 +91,25 @@ def evidence_against(art: Artefact, as_of: int | None = None,
     ev = ev.dropna(subset=KEY)
     if ev.empty:
         return pd.DataFrame(columns=[*KEY, "evidence_against", "against_tier"])
-    ev = ev.assign(_rank=ev["common_tier"].map(TIER_RANK).fillna(9))
-    ev.attrs = {}  # pandas deep-copies attrs into every group of the aggregation below
-    out = ev.groupby(KEY).agg(evidence_against=("evidence", lambda s: ";".join(sorted(set(s)))),
-                              _rank=("_rank", "min")).reset_index()
-    out["against_tier"] = out.pop("_rank").map(TIER_NAME).fillna("")
+    return _against_by_key(ev, ev["evidence"], ev["common_tier"].map(TIER_RANK).fillna(9))
+
+
+def _against_by_key(keys: pd.DataFrame, ids: pd.Series, ranks: pd.Series) -> pd.DataFrame:
+    """Per KEY, in key order: the ;-joined ids (evidence_against) and the best tier
+    (against_tier). Plain dicts: a pandas aggregation calling back into Python per group was a
+    fifth of a cold candidate_cohorts run."""
+    found: dict[tuple, set[str]] = {}
+    best: dict[tuple, float] = {}
+    for key, v, r in zip(row_keys(keys, KEY), ids.tolist(), ranks.tolist(), strict=True):
+        found.setdefault(key, set()).update(x for x in str(v).split(";") if x)
+        best[key] = min(best.get(key, r), r)
+    order = sorted(found)
+    out = pd.DataFrame({c: pd.array([k[i] for k in order], dtype=keys[c].dtype)
+                        for i, c in enumerate(KEY)})
+    out["evidence_against"] = pd.array([";".join(sorted(found[k])) for k in order],
+                                       dtype=ids.dtype)
+    out["against_tier"] = pd.Series([best[k] for k in order], dtype=float).map(
+        TIER_NAME).fillna("")
     return out
 
 
@@ -109,15 +126,20 @@ def negative_cohorts(art: Artefact, post: pd.DataFrame, t: Thresholds,
     for node, key in key_of.items():
         nodes_of.setdefault(key, []).append(node)
     negative = post[(post["histology"] != MIXED) & (post["high"] < t.p1)]
+    by_group: dict[tuple, dict] = {}  # plain lists: a pandas groupby loop cost more than the rest
+    for tg, ag, h, ids in row_keys(negative, [*GROUP[:2], "histology", "result_ids"]):
+        if not (pd.isna(tg) or pd.isna(ag)):
+            by_group.setdefault((tg, ag), {})[h] = ids
     rows = []
-    for (tg, ag), part in negative.groupby(GROUP[:2]):
-        bad = dict(zip(part["histology"], part["result_ids"], strict=True))
+    # the same tumour types come up group after group
+    under, over = cache(partial(descendants, dag)), cache(partial(ancestors, dag))
+    for (tg, ag), bad in sorted(by_group.items()):
         below: set[str] = set()
         for h in bad:  # every histology under a negative, coarser one
             for node in nodes_of.get(h, []):
-                below |= {key_of.get(d) for d in descendants(dag, node)} - {h, None}
+                below |= {key_of.get(d) for d in under(node)} - {h, None}
         for h in below:
-            parents = {key_of.get(a) for n in nodes_of.get(h, []) for a in ancestors(dag, n)}
+            parents = {key_of.get(a) for n in nodes_of.get(h, []) for a in over(n)}
             ids = sorted({x for g in parents & bad.keys() for x in str(bad[g]).split(";")})
             if ids:
                 rows.append({GROUP[0]: tg, GROUP[1]: ag, "histology": h,
@@ -132,6 +154,7 @@ def rank_by_success(cands: pd.DataFrame, post: pd.DataFrame, t: Thresholds,
     probability (ties: better evidence tier, broader support, rarer histology)."""
     support = group_support(post, t, design_for(design, t))
     out = cands.drop(columns=["rank", *SUPPORT, *SUCCESS, *AGAINST], errors="ignore")
+    out.attrs = {}  # set below; pandas deep-copies attrs into every intermediate frame
     out = out.merge(support.drop(columns=GROUP[2:]), on=GROUP[:2], how="left")
     if against is None or against.empty:
         out = out.assign(evidence_against="", against_tier="")
@@ -173,16 +196,13 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
                                 treatment_level, t, include_private)
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
+    post.attrs = {}  # its header is not shown here; pandas deep-copies attrs into every frame
     against = pd.concat([evidence_against(art, as_of, alteration_level, tumour_level,
                                           treatment_level),
                          negative_cohorts(art, post, t, tumour_level)], ignore_index=True)
     if len(against):
-        against = against.assign(_rank=against["against_tier"].map(TIER_RANK).fillna(9))
-        against = against.groupby(KEY, as_index=False).agg(
-            evidence_against=("evidence_against", lambda s: ";".join(sorted(
-                {x for v in s for x in str(v).split(";") if x}))),
-            _rank=("_rank", "min"))
-        against["against_tier"] = against.pop("_rank").map(TIER_NAME).fillna("")
+        against = _against_by_key(against, against["evidence_against"],
+                                  against["against_tier"].map(TIER_RANK).fillna(9))
     return rank_by_success(cands, post, t, design, against)
 
 

@@ -7,13 +7,16 @@ Only evidence that *supports sensitivity/response* is used as support for a cand
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Label, Rel
+from queries.memo import per_artefact
 
 COLUMNS = ["evidence", "common_tier", "source", "year", "alteration", "regimen", "tumour_type"]
 TIER_RANK = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+_USED = ["id", "common_tier", "source"]  # the columns of an item the rows carry
 
 
 def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
@@ -26,7 +29,7 @@ def supporting_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.Dat
         return _rows(art, ev, as_of)
     sig = ev["significance"].fillna("").str.lower()
     keep = (ev["direction"].fillna("") == "supports") & sig.str.contains("sensitiv|response")
-    return _rows(art, ev[keep], as_of, len(ev))
+    return _rows(art, ev.loc[keep, _USED], as_of, len(ev))
 
 
 def opposing_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataFrame, dict]:
@@ -39,7 +42,7 @@ def opposing_evidence(art: Artefact, as_of: int | None = None) -> tuple[pd.DataF
     dirn = ev["direction"].fillna("")
     keep = (((dirn == "does not support") & sig.str.contains("sensitiv|response"))
             | ((dirn == "supports") & sig.str.contains("resist")))
-    return _rows(art, ev[keep], as_of, len(ev))
+    return _rows(art, ev.loc[keep, _USED], as_of, len(ev))
 
 
 def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
@@ -48,29 +51,63 @@ def _rows(art: Artefact, ev: pd.DataFrame, as_of: int | None,
               "evidence_excluded_after_as_of": 0}
     if ev.empty:
         return pd.DataFrame(columns=COLUMNS), header
-    ev = ev.assign(year=ev["id"].map(evidence_years(art)))
+    base = ev[["id", "common_tier", "source"]].rename(columns={"id": "evidence"})
+    base = base.assign(year=base["evidence"].map(evidence_years(art)))
     if as_of is not None:
-        no_year = ev["year"].isna()
-        later = ev["year"].fillna(0) > as_of
+        no_year = base["year"].isna()
+        later = base["year"].fillna(0) > as_of
         header["evidence_excluded_no_year"] = int(no_year.sum())
         header["evidence_excluded_after_as_of"] = int((later & ~no_year).sum())
-        ev = ev[~no_year & ~later]
-    base = ev[["id", "common_tier", "source", "year"]].rename(columns={"id": "evidence"})
-    for rel, col in ((Rel.FOR_ALTERATION, "alteration"), (Rel.FOR_REGIMEN, "regimen"),
-                     (Rel.IN_TUMOUR, "tumour_type")):
-        e = art.edges(rel)[["src", "dst"]].rename(columns={"src": "evidence", "dst": col})
-        base = base.merge(e, on="evidence", how="inner")
-    header["evidence_used"] = int(base["evidence"].nunique())
-    return base[COLUMNS].reset_index(drop=True), header
+        base = base[~no_year & ~later]
+    # one row per (alteration, regimen, tumour type) the item names, in the order an inner
+    # merge on each relation gives; plain dict look-ups (the three merges were most of it)
+    links = _links(art)
+    alteration, regimen, tumour = (links[rel] for rel in _LINKS)
+    at, cols = [], ([], [], [])
+    for i, e in enumerate(base["evidence"].tolist()):
+        for a in alteration.get(e, ()):
+            for r in regimen.get(e, ()):
+                for t in tumour.get(e, ()):
+                    at.append(i)
+                    for col, value in zip(cols, (a, r, t), strict=True):
+                        col.append(value)
+    out = base.take(at).reset_index(drop=True)
+    for rel, name, values in zip(_LINKS, COLUMNS[4:], cols, strict=True):
+        out[name] = pd.array(values, dtype=art.edges(rel)["dst"].dtype)
+    header["evidence_used"] = len({e for e in out["evidence"].tolist()})
+    return out[COLUMNS], header
 
 
+_LINKS = (Rel.FOR_ALTERATION, Rel.FOR_REGIMEN, Rel.IN_TUMOUR)
+
+
+@per_artefact
+def _links(art: Artefact) -> dict[Rel, dict[str, list[str]]]:
+    """Evidence id → the alterations, regimens and tumour types it names (edge order)."""
+    out: dict[Rel, dict[str, list[str]]] = {}
+    for rel in _LINKS:
+        e = art.edges(rel)
+        found: dict[str, list[str]] = {}
+        for src, dst in zip(e["src"].tolist(), e["dst"].tolist(), strict=True):
+            found.setdefault(src, []).append(dst)
+        out[rel] = found
+    return out
+
+
+@per_artefact  # the same for every as_of and every analysis
 def evidence_years(art: Artefact) -> pd.Series:
     """Evidence id → year: its own, else its earliest publication's. The one rule for what an
     ``as_of`` run knew of an evidence item (analyses, evidence table and UI alike)."""
     ev = art.nodes(Label.EVIDENCE)
+    pubs = art.nodes(Label.PUBLICATION)
+    pub_year = {p: y for p, y in zip(pubs["id"].tolist(), pubs["year"].tolist(), strict=True)
+                if not pd.isna(y)}
     rep = art.edges(Rel.REPORTED_IN)
-    pubs = art.nodes(Label.PUBLICATION).set_index("id")["year"]
-    rep = rep.assign(year=rep["dst"].map(pubs)).dropna(subset=["year"])
-    pub_year = rep.groupby("src")["year"].min()
-    own = ev.set_index("id")["year"].astype("Float64")
-    return own.fillna(own.index.to_series().map(pub_year).astype("Float64"))
+    earliest: dict[str, float] = {}
+    for src, dst in zip(rep["src"].tolist(), rep["dst"].tolist(), strict=True):
+        if dst in pub_year:
+            earliest[src] = min(earliest.get(src, pub_year[dst]), pub_year[dst])
+    own = pd.Series(ev["year"].astype("Float64").array, index=pd.Index(ev["id"], name="id"),
+                    name="year")
+    return own.fillna(pd.Series([earliest.get(e, np.nan) for e in ev["id"].tolist()],
+                                index=own.index, dtype="Float64"))

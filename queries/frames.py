@@ -27,3 +27,16 @@ def grouped_sets(df: pd.DataFrame, key: str, value: str) -> dict[str, set[str]]:
     for k, v in zip(df[key].tolist(), df[value].tolist(), strict=True):
         out.setdefault(k, set()).add(v)
     return out
+
+
+def row_keys(df: pd.DataFrame, cols: list[str]) -> list[tuple]:
+    """Each row's values of ``cols`` as a tuple, from whole columns as Python lists (pandas'
+    row iteration and row-wise ``agg`` went value by value through Arrow arrays)."""
+    return list(zip(*(df[c].tolist() for c in cols), strict=True)) if len(df) else []
+
+
+def records(df: pd.DataFrame, cols: list[str]) -> list[dict]:
+    """``df[cols].to_dict("records")`` (a missing nullable value as None), built from whole
+    columns as Python lists: to_dict converted Arrow-backed values one by one."""
+    values = [[None if x is pd.NA else x for x in df[c].tolist()] for c in cols]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]

@@ -33,7 +33,7 @@ from kg.schema import ROOT_TUMOUR, Label
 from queries.agnostic import GROUP, _is_true, histology_posteriors
 from queries.cohorts import cohort_frame, report_frame
 from queries.evidence import TIER_RANK, supporting_evidence
-from queries.frames import in_set
+from queries.frames import in_set, records, row_keys
 from queries.hierarchy import (
     MIXED,
     alteration_groups,
@@ -54,7 +54,7 @@ def _cohort_keys(art: Artefact, as_of: int | None, alteration_level: str,
                  tumour_level: str | int, treatment_level: str,
                  include_private: bool) -> pd.DataFrame:
     """Every cohort (with or without results) with group keys and whether it is known/planned."""
-    c = cohort_frame(art, include_private)
+    c = cohort_frame(art, include_private)[["cohort", "regimen", "alteration", "tumour_type"]]
     rep = report_frame(art, include_private)
     first = rep.groupby("cohort")["year"].min()
     has_report = in_set(c["cohort"], rep["cohort"])
@@ -89,6 +89,7 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     post = histology_posteriors(art, as_of, endpoint, alteration_level, tumour_level,
                                 treatment_level, t, include_private)
     header = dict(post.attrs.get("header", {}))
+    post.attrs = {}  # pandas deep-copies attrs into every intermediate frame
     ev, ev_header = supporting_evidence(art, as_of)
     header |= ev_header
     cohorts = _cohort_keys(art, as_of, alteration_level, tumour_level, treatment_level,
@@ -97,24 +98,34 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
     rarity = _rarity(art, cohorts, tumour_level)
     names = tumour_groups(art, tumour_level).drop_duplicates("histology").set_index(
         "histology")["histology_name"]
-    documented = pd.concat([
-        cohorts.loc[cohorts["known"], ["alteration_group", "tumour_type", "histology"]],
-        ev[["alteration_group", "tumour_type", "histology"]]], ignore_index=True
-    ).drop_duplicates()
     tumour_dag = hierarchy(art, Label.TUMOUR_TYPE)
+    above: dict = {}
+
+    def coarser_types(tumour: object) -> list:
+        """The tumour type's ancestors, nearest first (asked for again and again)."""
+        if tumour not in above:
+            above[tumour] = ancestors(tumour_dag, tumour)[1:]
+        return above[tumour]
+
     # split once by key (filtering the whole frames per group dominated the run time)
     cohorts_by = _records_by(cohorts[["treatment_group", "alteration_group", "histology",
                                       "tumour_type", "known", "planned", "cohort"]],
                              ["treatment_group", "alteration_group"])
-    ev_by = _records_by(ev[["treatment_group", "alteration_group", "histology", "tumour_type",
-                            "common_tier", "evidence"]], ["treatment_group", "alteration_group"])
-    documented_by = _records_by(documented, ["alteration_group"])
+    # evidence as (histology, tumour type, tier, id) and the documented (histology, tumour type)
+    # of each alteration group: plain tuples, thousands of them
+    ev_by = _tuples_by(ev, ["treatment_group", "alteration_group"],
+                       ["histology", "tumour_type", "common_tier", "evidence"])
+    documented_by: dict[tuple, set[tuple]] = {}
+    for source in (cohorts[cohorts["known"].to_numpy(dtype=bool)], ev):
+        for key, found in _tuples_by(source, ["alteration_group"],
+                                     ["histology", "tumour_type"]).items():
+            documented_by.setdefault(key, set()).update(found)  # each pair once
     tier_name = {v: k for k, v in TIER_RANK.items()}
     rows: list[dict] = []
-    records = post.to_dict("records")
+    post_rows = records(post, list(post.columns))
     code = post.groupby(GROUP, dropna=False).ngroup().to_numpy() if len(post) else []
     parts: dict[int, list[dict]] = {}
-    for g, rec in zip(code, records, strict=True):
+    for g, rec in zip(code, post_rows, strict=True):
         parts.setdefault(int(g), []).append(rec)
     for _, part in sorted(parts.items()):
         tg, ag, ag_name = (part[0][c] for c in GROUP)
@@ -138,20 +149,21 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         planned_h = {c["histology"] for c in planned}
         # a tumour type above one the group tested (evidence filed under "Bowel" when colorectal
         # cancer was tested) is not another histology
-        coarser = {a for c in mine if c["known"]
-                   for a in ancestors(tumour_dag, c["tumour_type"])[1:]}
+        coarser = {a for c in mine if c["known"] for a in coarser_types(c["tumour_type"])}
         # and one below a tumour type the group tested (cholangiocarcinoma evidence when the
         # cohort enrolled biliary tract cancer) is covered by that cohort
         tested_types = {c["tumour_type"] for c in mine
                         if c["known"] and not c["planned"]} - {ROOT_TUMOUR}
-        covered = coarser | {t for t in {e["tumour_type"] for e in ev_by.get((tg, ag), [])}
-                             | {d["tumour_type"] for d in documented_by.get((ag,), [])}
-                             if isinstance(t, str)
-                             and set(ancestors(tumour_dag, t)[1:]) & tested_types}
-        group_ev = [e for e in ev_by.get((tg, ag), []) if e["tumour_type"] not in covered]
-        doc = [d for d in documented_by.get((ag,), []) if d["tumour_type"] not in covered]
-        candidates = {d["histology"] for d in doc}
-        candidates |= planned_h | {e["histology"] for e in group_ev}
+        covered = coarser | {t for t in {e[1] for e in ev_by.get((tg, ag), [])}
+                             | {d[1] for d in documented_by.get((ag,), [])}
+                             if isinstance(t, str) and not tested_types.isdisjoint(
+                                 coarser_types(t))}
+        ev_of: dict = {}  # histology → its evidence rows not covered by a tested tumour type
+        for e in ev_by.get((tg, ag), []):
+            if e[1] not in covered:
+                ev_of.setdefault(e[0], []).append(e)
+        candidates = {h for h, tumour in documented_by.get((ag,), []) if tumour not in covered}
+        candidates |= planned_h | ev_of.keys()
         candidates.discard(MIXED)
         candidates.discard(None)
         base = {"treatment_group": tg, "alteration_group": ag, "alteration_group_name": ag_name,
@@ -168,10 +180,9 @@ def gaps(art: Artefact, as_of: int | None = None, endpoint: str = "response",
         for r in single:
             first_single.setdefault(r["histology"], r)
         for h in sorted(c for c in candidates if isinstance(c, str)):
-            h_ev = [e for e in group_ev if e["histology"] == h]
-            tier = min((TIER_RANK.get(e["common_tier"], 9) for e in h_ev
-                        if not pd.isna(e["common_tier"])), default=9)
-            ev_ids = sorted({e["evidence"] for e in h_ev})
+            h_ev = ev_of.get(h, [])
+            tier = min((TIER_RANK.get(e[2], 9) for e in h_ev if not pd.isna(e[2])), default=9)
+            ev_ids = sorted({e[3] for e in h_ev})
             row = base | {"histology": h, "histology_name": names.get(h, h),
                           "evidence_tier": tier_name.get(tier, ""),
                           "evidence_ids": ";".join(ev_ids), "rarity": rarity.get(h, np.nan),
@@ -234,6 +245,7 @@ def unranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str =
     g = gaps(art, as_of, endpoint, alteration_level, tumour_level, treatment_level, t,
              include_private)
     header = dict(g.attrs.get("header", {}))
+    g.attrs = {}  # pandas deep-copies attrs into every intermediate frame
     out = g[g["status"] == "untested"].copy()
     designs = simon_designs(t.p0, t.p1, t.alpha, t.beta)
     drup = drup_rule_characteristics(t.p0, t.p1)
@@ -284,6 +296,17 @@ def _records_by(df: pd.DataFrame, cols: list[str]) -> dict[tuple, list[dict]]:
         if not skip:
             out.setdefault(tuple(values[i] for i in at), []).append(dict(zip(names, values,
                                                                              strict=True)))
+    return out
+
+
+def _tuples_by(df: pd.DataFrame, key: list[str], cols: list[str]) -> dict[tuple, list[tuple]]:
+    """The ``cols`` values of each row as a plain tuple, grouped by ``key``; rows with a missing
+    key are left out (a missing value never equals another)."""
+    out: dict[tuple, list[tuple]] = {}
+    missing = df[key].isna().any(axis=1).to_numpy()
+    for skip, k, values in zip(missing, row_keys(df, key), row_keys(df, cols), strict=True):
+        if not skip:
+            out.setdefault(k, []).append(values)
     return out
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import ROOT_TUMOUR, Label, Rel
+from queries import memo
 from queries.frames import grouped_sets, in_set
 from queries.memo import per_artefact
 from queries.params import (
@@ -31,7 +33,8 @@ NON_CARRIER_KINDS = ("negative", "none", "wildtype")
 @per_artefact
 def carrier_alterations(art: Artefact) -> set[str]:
     alts = art.nodes(Label.ALTERATION)
-    return set(alts.loc[~alts["kind"].isin(NON_CARRIER_KINDS), "id"])
+    return {a for a, kind in zip(alts["id"].tolist(), alts["kind"].tolist(), strict=True)
+            if kind not in NON_CARRIER_KINDS}
 
 
 def is_carrier(art: Artefact, alterations: pd.Series) -> pd.Series:
@@ -50,12 +53,18 @@ def hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
 @per_artefact
 def _hierarchy(art: Artefact, label: Label) -> nx.DiGraph:
     e = art.edges(Rel.IS_A)
-    e = e[e["src_label"] == str(label)]
-    dag = nx.DiGraph()
-    src, dst = e["src"].tolist(), e["dst"].tolist()
-    dag.add_edges_from(zip(src, dst, strict=True))
-    dag.add_nodes_from(set(art.nodes(label)["id"].tolist()).difference(src, dst))  # isolated
+    edges = [(s, d) for s, d, lab in zip(e["src"].tolist(), e["dst"].tolist(),
+                                         e["src_label"].tolist(), strict=True)
+             if lab == str(label)]
+    dag = nx.DiGraph(edges)
+    dag.add_nodes_from(set(art.nodes(label)["id"].tolist()).difference(dag))  # isolated
     return dag
+
+
+@per_artefact
+def _topological_order(art: Artefact, label: Label) -> list[str]:
+    """The hierarchy's nodes, every child before its parents (shared by the passes over it)."""
+    return list(nx.topological_sort(_hierarchy(art, label)))
 
 
 def ancestors(dag: nx.DiGraph, node: str) -> list[str]:
@@ -93,28 +102,40 @@ def _alteration_groups(art: Artefact, level: str) -> pd.DataFrame:
     rank = {name: i for i, name in enumerate(ALTERATION_LEVELS)}
     want = rank[level]
     # parents before children: each node's nearest ancestors-or-self at that level (with their
-    # distance), and the DAG's tops above it, from its parents' (one pass, no walk per node)
+    # distance), and the DAG's tops above it, from its parents' (one pass, no walk per node;
+    # a node with one parent shares its parent's sets, which are never changed)
     nearest: dict[str, tuple[float, set[str]]] = {}
     tops: dict[str, set[str]] = {}
-    for node in reversed(list(nx.topological_sort(dag))):
-        parents = list(dag.successors(node))
-        tops[node] = set().union(*(tops[p] for p in parents)) if parents else {node}
+    parents_of = dag.succ
+    for node in reversed(_topological_order(art, Label.ALTERATION)):
+        parents = list(parents_of[node])
+        if len(parents) == 1:
+            tops[node] = tops[parents[0]]
+        else:
+            tops[node] = set().union(*(tops[p] for p in parents)) if parents else {node}
         if rank.get(levels.get(node), 0) >= want:
             nearest[node] = (0, {node})
-            continue
-        best = min((nearest[p][0] for p in parents), default=float("inf"))
-        nearest[node] = (best + 1, set().union(*(nearest[p][1] for p in parents
-                                                 if nearest[p][0] == best)))
-    rows = []
+        elif len(parents) == 1:
+            best, found = nearest[parents[0]]
+            nearest[node] = (best + 1, found)
+        else:
+            best = min((nearest[p][0] for p in parents), default=float("inf"))
+            nearest[node] = (best + 1, set().union(*(nearest[p][1] for p in parents
+                                                     if nearest[p][0] == best)))
+    rows, picked = [], []
     for aid in ids:
         found = nearest.get(aid, (float("inf"), set()))[1]
         # every nearest ancestor at that level (EML4::ALK → EML4 and ALK fusions); when none is
         # that coarse, the coarsest ancestors (the DAG's tops above it)
         picks = sorted(found) if found else sorted(tops.get(aid, {aid}))
-        rows.extend((aid, pick) for pick in picks)
-    out = pd.DataFrame(rows, columns=["alteration", "alteration_group"])
-    out["alteration_group_name"] = out["alteration_group"].map(alts.set_index("id")["name"])
-    return out.set_index("alteration")
+        rows.extend([aid] * len(picks))
+        picked.extend(picks)
+    name = dict(zip(ids, alts["name"].tolist(), strict=True))
+    return pd.DataFrame({
+        "alteration_group": picked,
+        "alteration_group_name": pd.array([name.get(g) for g in picked],
+                                          dtype=alts["name"].dtype)},
+        index=pd.Index(rows, name="alteration"))
 
 
 def alteration_descendants(art: Artefact, alteration: str) -> set[str]:
@@ -180,36 +201,62 @@ def treatment_keys(art: Artefact, cohorts: pd.DataFrame, level: str) -> pd.Serie
     ``target_class``: the same, keeping only the members that act on those genes (a companion
     such as an added EGFR antibody is dropped); regimens with no such member keep their
     ``drug_class`` key. Several acting classes of one member give one key each."""
+    return pd.Series(_key_lists(art, cohorts, level), index=cohorts.index, dtype=object)
+
+
+#: (artefact, level) → (regimen, alteration) → treatment keys: units, cohorts and both kinds
+#: of evidence ask for many of the same pairs (emptied with the memo)
+_PAIR_KEYS: dict[tuple, dict[tuple, list[str]]] = {}
+memo.also_clear(_PAIR_KEYS.clear)
+
+
+def _key_lists(art: Artefact, cohorts: pd.DataFrame, level: str) -> list[list[str]]:
+    """:func:`treatment_keys` as plain lists, worked out once per (regimen, alteration)."""
     check_choice("treatment level", level, TREATMENT_LEVELS)
     if level == "regimen":
-        return pd.Series([[str(r)] for r in cohorts["regimen"]], index=cohorts.index,
-                         dtype=object)
+        return [[str(r)] for r in cohorts["regimen"]]
     members = _regimen_members(art)
-    acting = _acting_classes(art)
+    acting = _acting_classes_by_drug(art)
     primary = _primary_class(art)
     alt_genes = _alteration_gene_sets(art)
+    if len(_PAIR_KEYS) > memo.MAX_ENTRIES:
+        _PAIR_KEYS.clear()
+    found = _PAIR_KEYS.setdefault((memo.artefact_key(art), level), {})
     keys = []
-    for regimen, alteration in zip(cohorts["regimen"], cohorts["alteration"], strict=True):
-        genes = alt_genes.get(alteration, set())
-        drugs = members.get(regimen, [])
-        if not drugs:
-            keys.append([str(regimen)])
-            continue
-        hits = {d: sorted({c for g in genes for c in acting.get((d, g), ())}) for d in drugs}
-        per_drug = [hits[d] or [primary.get(d, d)] for d in drugs]
-        if level == "target_class" and any(hits.values()):
-            per_drug = [hits[d] for d in drugs if hits[d]]
-        combos = {" + ".join(sorted(set(c))) for c in itertools.product(*per_drug)}
-        keys.append(sorted(combos))
-    return pd.Series(keys, index=cohorts.index, dtype=object)
+    for pair in zip(cohorts["regimen"].tolist(), cohorts["alteration"].tolist(), strict=True):
+        if pair not in found:
+            regimen, alteration = pair
+            genes = alt_genes.get(alteration, set())
+            drugs = members.get(regimen, [])
+            if not drugs:
+                found[pair] = [str(regimen)]
+            elif not any(d in acting for d in drugs):  # no member acts on a gene: primaries
+                found[pair] = [" + ".join(sorted({primary.get(d, d) for d in drugs}))]
+            else:
+                hits = {d: sorted({c for g, classes in acting.get(d, {}).items() if g in genes
+                                   for c in classes}) for d in drugs}
+                per_drug = [hits[d] or [primary.get(d, d)] for d in drugs]
+                if level == "target_class" and any(hits.values()):
+                    per_drug = [hits[d] for d in drugs if hits[d]]
+                found[pair] = sorted({" + ".join(sorted(set(c)))
+                                      for c in itertools.product(*per_drug)})
+        keys.append(list(found[pair]))
+    return keys
 
 
 def with_treatment_groups(art: Artefact, rows: pd.DataFrame, level: str) -> pd.DataFrame:
     """``rows`` with a ``treatment_group`` column, a row repeated once per group it is in."""
     if rows.empty:
         return rows.assign(treatment_group=pd.Series(dtype=object))
-    out = rows.assign(treatment_group=treatment_keys(art, rows, level))
-    return out.explode("treatment_group")
+    keys = _key_lists(art, rows, level)
+    counts = [len(k) for k in keys]
+    if 0 in counts:
+        return rows.assign(treatment_group=pd.Series(keys, index=rows.index,
+                                                     dtype=object)).explode("treatment_group")
+    # each row taken as often as it has groups (what explode does, without its join)
+    out = rows.take(np.repeat(np.arange(len(rows)), counts)) if max(counts) > 1 else rows.copy()
+    out["treatment_group"] = pd.Series([g for k in keys for g in k], index=out.index)
+    return out
 
 
 @per_artefact
@@ -229,17 +276,17 @@ def _primary_class(art: Artefact) -> dict[str, str]:
 
 
 @per_artefact
-def _acting_classes(art: Artefact) -> dict[tuple[str, str], set[str]]:
-    """(drug, gene) → the classes under which the drug acts on that gene."""
+def _acting_classes_by_drug(art: Artefact) -> dict[str, dict[str, set[str]]]:
+    """drug → gene → the classes under which the drug acts on that gene."""
     t = art.edges(Rel.TARGETS)
     primary = _primary_class(art)
     classes = t["drug_classes"].tolist() if "drug_classes" in t else [None] * len(t)
-    out: dict[tuple[str, str], set[str]] = {}
+    out: dict[str, dict[str, set[str]]] = {}
     for drug, gene, cls in zip(t["src"].tolist(), t["dst"].tolist(), classes, strict=True):
         found = set(str(cls).split(";")) if isinstance(cls, str) and cls else set()
         if not found and drug in primary:
             found = {primary[drug]}
-        out.setdefault((drug, gene), set()).update(found)
+        out.setdefault(drug, {}).setdefault(gene, set()).update(found)
     return out
 
 
@@ -251,11 +298,19 @@ def _alteration_gene_sets(art: Artefact) -> dict[str, set[str]]:
     ancestors'), then, children first, every descendant's such genes (NTRK fusions under NTRK)."""
     dag = _hierarchy(art, Label.ALTERATION)
     in_gene = grouped_sets(art.edges(Rel.IN_GENE), "src", "dst")
-    order = list(nx.topological_sort(dag))  # every child before its parents
+    order = _topological_order(art, Label.ALTERATION)  # every child before its parents
     up: dict[str, set[str]] = {}
     for node in reversed(order):
-        up[node] = set(in_gene.get(node, ())).union(*(up[p] for p in dag.successors(node)))
+        up[node] = set(in_gene.get(node, ())).union(*(up[p] for p in dag.succ[node]))
+    # a child's set already holds the node's genes from above, so a node with children takes
+    # the union of theirs (shared, never changed, when it has one child)
     out: dict[str, set[str]] = {}
     for node in order:
-        out[node] = up[node].union(*(out[c] for c in dag.predecessors(node)))
+        children = list(dag.pred[node])
+        if not children:
+            out[node] = up[node]
+        elif len(children) == 1:
+            out[node] = out[children[0]]
+        else:
+            out[node] = set().union(*(out[c] for c in children))
     return out

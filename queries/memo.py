@@ -3,9 +3,9 @@
 Why: several analyses (tumour_agnostic, histology_dependence, gaps, candidate_cohorts) and the
 UI pages that show them start from the same per-histology model and the same hierarchy roll-ups.
 A published build never changes (a rebuild is a new folder), so (artefact path, built_at,
-function, parameters) identifies a result. Frames are handed out as copies so a caller that
-adds a column cannot change what the next caller sees. ``clear()`` empties every cache (the
-benchmarks use it to time cold runs).
+function, parameters) identifies a result. Frames are handed out as (copy-on-write) copies so
+a caller that adds a column cannot change what the next caller sees. ``clear()`` empties every
+cache (the benchmarks use it to time cold runs).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def artefact_key(art: Artefact) -> tuple[str, str]:
 
 def _copy(value: Any) -> Any:
     if isinstance(value, pd.DataFrame | pd.Series):
-        out = value.copy()
+        # shallow: under copy-on-write (always on from pandas 3) a change to the copy copies
+        # the data it touches, so the cached frame stays as it was
+        out = value.copy(deep=False)
         out.attrs = dict(value.attrs)
         return out
     if isinstance(value, set | dict | list):

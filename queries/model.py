@@ -29,6 +29,7 @@ histology's predictive, kept for callers that store two numbers).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -171,54 +172,98 @@ class Posterior:
 
 def fit(r: np.ndarray, n: np.ndarray, priors: Priors, p0: float, p1: float) -> Posterior:
     """The EXNEX posterior of histologies with r of n responders under ``priors``."""
-    key = (tuple(np.asarray(r, dtype=float)), tuple(np.asarray(n, dtype=float)), priors, p0, p1)
-    return _fit(*key)
+    return fit_many([(r, n)], priors, p0, p1)[0]
 
 
-@lru_cache(maxsize=4096)
-def _fit(r: tuple, n: tuple, priors: Priors, p0: float, p1: float) -> Posterior:
-    # cached: histology_posteriors fits each group once and gaps asks again for its predictive
-    k, size = np.array(r), np.array(n)
-    if np.any(size < 0) or np.any(k < 0) or np.any(k > size):
-        raise ValueError(f"responders must lie in 0..n: r={list(r)}, n={list(n)}")
+_FITS: OrderedDict[tuple, Posterior] = OrderedDict()
+_MAX_FITS = 4096
+_STACK = 128
+memo.also_clear(_FITS.clear)
+
+
+def fit_many(groups: list[tuple[np.ndarray, np.ndarray]], priors: Priors, p0: float,
+             p1: float) -> list[Posterior]:
+    """:func:`fit` for several groups (r, n) at once: the FFTs of all their histologies run as
+    one stack (numpy's per-call overhead, group by group, was most of the model's time). Every
+    row is transformed on its own, so a group's posterior does not depend on its company.
+    Cached per group: histology_posteriors fits each group once, gaps asks again."""
+    keys = [(tuple(np.asarray(r, dtype=float)), tuple(np.asarray(n, dtype=float)), priors, p0,
+             p1) for r, n in groups]
+    todo = [k for k in dict.fromkeys(keys) if k not in _FITS]
+    while todo:  # stacks of at most _STACK histologies (larger ones outgrow the CPU caches)
+        size, end = 0, 0
+        while end < len(todo) and (end == 0 or size + len(todo[end][0]) <= _STACK):
+            size += len(todo[end][0])
+            end += 1
+        chunk, todo = todo[:end], todo[end:]
+        fitted = _fit_stack([k[0] for k in chunk], [k[1] for k in chunk], priors, p0, p1)
+        for key, post in zip(chunk, fitted, strict=True):
+            _FITS[key] = post
+    while len(_FITS) > _MAX_FITS:
+        _FITS.popitem(last=False)
+    return [_FITS[k] for k in keys]
+
+
+def _fit_stack(rs: list[tuple], ns: list[tuple], priors: Priors, p0: float,
+               p1: float) -> list[Posterior]:
+    for r, n in zip(rs, ns, strict=True):
+        k, size = np.array(r), np.array(n)
+        if np.any(size < 0) or np.any(k < 0) or np.any(k > size):
+            raise ValueError(f"responders must lie in 0..n: r={list(r)}, n={list(n)}")
+    bounds = np.cumsum([0, *(len(r) for r in rs)])
+    k = np.array([x for r in rs for x in r], dtype=float)
+    size = np.array([x for n in ns for x in n], dtype=float)
     w = priors.w
     kernels = _kernels(priors.tau_scale)
     log_lik = k[:, None] * _LOG_P + (size - k)[:, None] * _LOG_Q
     lik = np.exp(log_lik - log_lik.max(axis=1, keepdims=True))      # (J, T), scaled per row
     nex = _nex_mass(priors.nex_mean, priors.nex_sd)
-    m_nex = lik @ nex                                                # (J,)
     m_ex = _convolve(_rfft(lik)[:, None, :] * kernels)               # (J, tau, mu)
-    both = np.maximum(w * m_ex + (1 - w) * m_nex[:, None, None], 1e-300)
-    log_post = _log_hyperprior(priors) + np.log(both).sum(axis=0)    # (tau, mu)
-    post = np.exp(log_post - log_post.max())
-    post /= post.sum()
-    share = post / both                          # ∝ P(μ, τ | all data but histology j)
-    w_post = (share * w * m_ex).sum(axis=(1, 2))
-    spread = _convolve((_rfft(share) * kernels).sum(axis=1))         # (J, T)
-    mass = lik * (w * spread + (1 - w) * nex * share.sum(axis=(1, 2))[:, None])
-    mass = _normalise(mass)
-    pred_ex = _normalise(_convolve((_rfft(post) * kernels).sum(axis=1)[0]))
-    pred = GridDistribution(w * pred_ex + (1 - w) * nex)
-    q = _quantiles(mass, np.array([0.025, 0.5, 0.975]))
-    mean = mass @ RATE
-    above = 1 - _cdf(mass, np.array([p0, p1]))
-    arrays = {"mean": mean, "sd": np.sqrt(np.maximum(mass @ RATE**2 - mean**2, 0)),
-              "q025": q[:, 0], "median": q[:, 1], "q975": q[:, 2], "p_above_p0": above[:, 0],
-              "p_above_p1": above[:, 1], "p_below_p0": 1 - above[:, 0],
-              "w_exchangeable": w_post, "mass": mass}
-    for a in (*arrays.values(), pred.mass, pred_ex, post):
-        a.flags.writeable = False  # the result is cached and shared
-    return Posterior(**arrays, predictive=pred, predictive_ex=GridDistribution(pred_ex),
-                     ex=_beta_summary(pred), hyper=post, priors=priors)
-
-
-memo.also_clear(_fit.cache_clear)
+    shares, posts, w_posts = [], [], []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):           # one group at a time
+        m_nex = lik[a:b] @ nex                                       # (J,)
+        both = np.maximum(w * m_ex[a:b] + (1 - w) * m_nex[:, None, None], 1e-300)
+        log_post = _log_hyperprior(priors) + np.log(both).sum(axis=0)  # (tau, mu)
+        post = np.exp(log_post - log_post.max())
+        post /= post.sum()
+        share = post / both                      # ∝ P(μ, τ | all data but histology j)
+        w_posts.append((share * w * m_ex[a:b]).sum(axis=(1, 2)))
+        shares.append(share)
+        posts.append(post)
+    share_all = np.concatenate(shares) if shares else np.zeros((0, *m_ex.shape[1:]))
+    spread = _convolve((_rfft(share_all) * kernels).sum(axis=1))     # (J, T)
+    pred_ex_all = _convolve((_rfft(np.stack(posts)) * kernels).sum(axis=1))  # (groups, T)
+    out = []
+    for g, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        share = shares[g]
+        mass = lik[a:b] * (w * spread[a:b] + (1 - w) * nex * share.sum(axis=(1, 2))[:, None])
+        mass = _normalise(mass)
+        pred_ex = _normalise(pred_ex_all[g])
+        pred = GridDistribution(w * pred_ex + (1 - w) * nex)
+        q = _quantiles(mass, np.array([0.025, 0.5, 0.975]))
+        mean = mass @ RATE
+        above = 1 - _cdf(mass, np.array([p0, p1]))
+        arrays = {"mean": mean, "sd": np.sqrt(np.maximum(mass @ RATE**2 - mean**2, 0)),
+                  "q025": q[:, 0], "median": q[:, 1], "q975": q[:, 2],
+                  "p_above_p0": above[:, 0], "p_above_p1": above[:, 1],
+                  "p_below_p0": 1 - above[:, 0], "w_exchangeable": w_posts[g], "mass": mass}
+        for x in (*arrays.values(), pred.mass, pred_ex, posts[g]):
+            x.flags.writeable = False  # the result is cached and shared
+        out.append(Posterior(**arrays, predictive=pred, predictive_ex=GridDistribution(pred_ex),
+                             ex=_beta_summary(pred), hyper=posts[g], priors=priors))
+    return out
 
 
 def exnex_posterior(r: np.ndarray, n: np.ndarray, p0: float, p1: float,
                     prior_ex: float = PRIOR_EX) -> Posterior:
     """The integrated EXNEX posterior under ``Priors.default(p0, p1)`` with P(EX) = prior_ex."""
     return fit(r, n, Priors.default(p0, p1, w=prior_ex), p0, p1)
+
+
+def exnex_posteriors(groups: list[tuple[np.ndarray, np.ndarray]], p0: float, p1: float,
+                     prior_ex: float = PRIOR_EX) -> list[Posterior]:
+    """:func:`exnex_posterior` of several groups (r, n), fitted together (:func:`fit_many`)."""
+    return fit_many(groups, Priors.default(p0, p1, w=prior_ex), p0, p1)
 
 
 def predictive(ex: ExFit | GridDistribution, p0: float) -> tuple[float, float]:

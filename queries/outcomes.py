@@ -23,7 +23,7 @@ from queries.cohorts import current_results
 from queries.endpoints import CI_METHOD, COUNT_OF, endpoint_label
 from queries.endpoints import usable as endpoint_usable
 from queries.estimates import clopper_pearson_many
-from queries.frames import grouped_sets
+from queries.frames import grouped_sets, records
 from queries.hierarchy import (
     alteration_groups,
     ancestors,
@@ -40,6 +40,12 @@ UNIT_COLUMNS = ["unit", "cohort", "parent_cohort", "derived", "trial", "trial_na
                 "result_ids", "source", "private", "year", "benefit_definition",
                 "median_pfs_months", "arm", "tumour_type_published", "status", "design",
                 "outcome_call", "endpoint_kind"]
+
+
+#: The unit columns annotate and the roll-ups read (the others are left behind first: every
+#: step of annotate takes whole rows)
+ROLLUP_COLUMNS = ["unit", "cohort", "parent_cohort", "trial", "regimen", "regimen_name",
+                  "alteration", "tumour_type", "n", "k", "result_ids", "source", "year"]
 
 
 def _with_header(df: pd.DataFrame, header: dict) -> pd.DataFrame:
@@ -111,7 +117,7 @@ def units(art: Artefact, endpoint: str = "response", as_of: int | None = None,
     # only the columns a unit carries: the cohort frame is wide, and converting all of it to
     # records was a fifth of a cold tumour_agnostic run
     needed = list(dict.fromkeys([*UNIT_COLUMNS, "result", "parent_cohort"]))
-    by_id = {r["cohort"]: r for r in cur[needed].to_dict("records")}
+    by_id = {r["cohort"]: r for r in records(cur, needed)}
     children: dict[str, list[str]] = {}
     for c, p in zip(cur["cohort"], cur["parent_cohort"], strict=True):
         if isinstance(p, str) and p:
@@ -284,18 +290,24 @@ def group_outcomes(art: Artefact, as_of: int | None = None, alteration_level: st
     frames = []
     header: dict = {}
     for endpoint, prefix in (("response", "orr"), ("benefit", "cbr")):
-        u = annotate(art, units(art, endpoint, as_of, include_private), alteration_level,
-                     tumour_level, treatment_level)
+        u = annotate(art, units(art, endpoint, as_of, include_private)[ROLLUP_COLUMNS],
+                     alteration_level, tumour_level, treatment_level)
         header = header or dict(u.attrs.get("header", {}))
         u.attrs = {}  # pandas deep-copies attrs into every group below: keep the header apart
         if u.empty:
             continue
-        g = u.groupby(GROUP_KEYS, dropna=False).agg(
-            **{f"{prefix}_units": ("unit", "size"), f"{prefix}_n": ("n", "sum"),
-               f"{prefix}_k": ("k", "sum"),
-               f"{prefix}_trials": ("trial", lambda s: ";".join(sorted(set(s)))),
-               f"{prefix}_sources": ("source", lambda s: ";".join(sorted(set(s)))),
-               f"{prefix}_result_ids": ("result_ids", lambda s: ";".join(sorted(s)))})
+        grouped = u.groupby(GROUP_KEYS, dropna=False)
+        g = grouped.agg(**{f"{prefix}_units": ("unit", "size"), f"{prefix}_n": ("n", "sum"),
+                           f"{prefix}_k": ("k", "sum")})
+        # the ;-joined lists in one pass over the rows (a Python callback per group and
+        # column cost more than the rest of the roll-up)
+        code = grouped.ngroup().to_numpy()
+        for col, name, unique in (("trial", "trials", True), ("source", "sources", True),
+                                  ("result_ids", "result_ids", False)):
+            found: list[list] = [[] for _ in range(len(g))]
+            for i, v in zip(code, u[col].tolist(), strict=True):
+                found[i].append(v)
+            g[f"{prefix}_{name}"] = [";".join(sorted(set(x) if unique else x)) for x in found]
         g[f"{prefix}"] = g[f"{prefix}_k"] / g[f"{prefix}_n"]
         g[f"{prefix}_low"], g[f"{prefix}_high"] = clopper_pearson_many(g[f"{prefix}_k"],
                                                                        g[f"{prefix}_n"])

@@ -26,6 +26,7 @@ import pandas as pd
 
 from kg.artefact import Artefact
 from kg.schema import Rel
+from queries.frames import row_keys
 from queries.memo import per_artefact
 
 #: weight of a unit: patients first, then one more unit, then a later year (see module doc)
@@ -81,8 +82,7 @@ def non_overlapping(art: Artefact, u: pd.DataFrame, by: list[str],
     if not any(involved):
         return u, []
     positions = [i for i, flag in enumerate(involved) if flag]
-    keys = (u[by].astype(str).agg("\x1f".join, axis=1).tolist() if by
-            else [""] * len(u))
+    keys = (["\x1f".join(map(str, k)) for k in row_keys(u, by)] if by else [""] * len(u))
     units = u["unit"].tolist()
     weights = [_PATIENT * int(n) + _UNIT + max(0, int(y) - _BASE_YEAR if pd.notna(y) else 0)
                for n, y in zip(u["n"].tolist(), u["year"].tolist(), strict=True)]
