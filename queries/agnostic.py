@@ -55,6 +55,11 @@ DRUP_NOTE = (
     "--endpoint benefit for the closer comparison.")
 
 
+#: the model's columns of histology_posteriors
+FIT_COLUMNS = ("post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable",
+               "ex_mean", "ex_a", "ex_b")
+
+
 def histology_posteriors(art: Artefact, as_of: int | None = None, endpoint: str = "response",
                          alteration_level: str = "codon", tumour_level: str | int = "main_type",
                          treatment_level: str = "drug_class", thresholds: Thresholds | None = None,
@@ -85,8 +90,10 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
         "treatment_level": treatment_level, "p0": t.p0, "p1": t.p1, "prob": t.prob,
         "k": t.k, "min_n": t.min_n}
     u.attrs = {}  # pandas deep-copies attrs into every intermediate frame: keep the header apart
-    if u.empty:
-        out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n", "k"])
+    if u.empty:  # every column a non-empty answer has, so callers need no special case
+        out = pd.DataFrame(columns=[*GROUP, "histology", "histology_name", "n_units", "n", "k",
+                                    "regimens", "trials", "sources", "result_ids", "rate", "low",
+                                    "high", "judged", *FIT_COLUMNS])
         out.attrs["header"] = header
         return out
     u = u[carriers]
@@ -108,9 +115,7 @@ def _histology_posteriors(art: Artefact, as_of: int | None, endpoint: str,
     agg["rate"] = agg["k"] / agg["n"]
     agg["low"], agg["high"] = clopper_pearson_many(agg["k"], agg["n"])
     agg["judged"] = (agg["histology"] != MIXED) & (agg["n"] >= t.min_n)
-    fit = {col: np.full(len(agg), np.nan) for col in (
-        "post_mean", "p_above_p0", "p_above_p1", "p_below_p0", "w_exchangeable", "ex_mean",
-        "ex_a", "ex_b")}
+    fit = {col: np.full(len(agg), np.nan) for col in FIT_COLUMNS}
     is_single = (agg["histology"] != MIXED).to_numpy(dtype=bool)
     k_all = agg["k"].to_numpy(dtype=float)
     n_all = agg["n"].to_numpy(dtype=float)

@@ -82,3 +82,14 @@ def test_candidate_cohorts_change_with_the_year(timeline):
     # the model borrows from one active histology in 2017 (melanoma), two now
     assert braf_then["n_supporting"].iloc[0] == 1
     assert braf_now["n_supporting"].iloc[0] == 2  # melanoma and lung are active
+
+
+def test_ranked_candidates_with_no_judged_histology_is_an_empty_answer(bundled_artefact):
+    """Clinical benefit as of 2014: one row of data/cohorts.csv reports a benefit count by
+    then, PALBOCICLIB-LPS-P2-2013 (19 with progression-free rate at 12 weeks: benefit_kind
+    pfs-rate, not the reference clinical benefit at 16 weeks), so no unit has the endpoint and
+    there is nothing to rank: an empty table, not a KeyError."""
+    from queries.candidates import ranked_candidates
+
+    out = ranked_candidates(bundled_artefact, as_of=2014, endpoint="benefit")
+    assert out.empty and {"rank", "success_prob", "flag"} <= set(out.columns)
