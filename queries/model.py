@@ -292,11 +292,7 @@ def success_of(post: Posterior, design: TwoStageDesign = DRUP) -> Success:
     weight w, else NEX; its success probability is the per-rate one averaged over that mixture
     (a convolution of the per-rate curve with the τ kernel). Weighted by the posterior of
     (μ, τ) its mean is ``prob``, equal to ``success_probability(post.predictive)``."""
-    per_rate = _per_rate_success(design)
-    w = post.priors.w
-    given_ex = _convolve(_rfft(per_rate) * _kernels(post.priors.tau_scale))[0]   # (tau, mu)
-    nex = _nex_mass(post.priors.nex_mean, post.priors.nex_sd) @ per_rate
-    given = (w * given_ex + (1 - w) * nex).ravel()
+    given = _success_given_hyper(design, post.priors)
     mass = post.hyper.ravel()
     prob = float(mass @ given)
     order = np.argsort(given)
@@ -304,6 +300,17 @@ def success_of(post: Posterior, design: TwoStageDesign = DRUP) -> Success:
     low, high = np.interp([0.1, 0.9], cum - mass[order] / 2, given[order])
     sd = float(np.sqrt(max(mass @ given**2 - prob**2, 0.0)))
     return Success(prob, float(low), float(high), sd)
+
+
+@lru_cache(maxsize=64)
+def _success_given_hyper(design: TwoStageDesign, priors: Priors) -> np.ndarray:
+    """P(success | μ, τ) of a new histology per (τ, μ) cell, flattened (see ``success_of``)."""
+    per_rate = _per_rate_success(design)
+    given_ex = _convolve(_rfft(per_rate) * _kernels(priors.tau_scale))[0]        # (tau, mu)
+    nex = _nex_mass(priors.nex_mean, priors.nex_sd) @ per_rate
+    out = (priors.w * given_ex + (1 - priors.w) * nex).ravel()
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=64)
