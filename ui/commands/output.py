@@ -109,7 +109,9 @@ def emit(df: pd.DataFrame, fmt: str, limit: int = 50, title: str = "") -> None:
 #: (rate, low, high) column triples shown as one "rate (low–high)" cell in tables.
 CI_TRIPLES = (("rate", "low", "high"), ("pooled_rate", "pooled_low", "pooled_high"),
               ("orr", "orr_low", "orr_high"), ("orr", "orr_ci_low", "orr_ci_high"),
-              ("cbr", "cbr_low", "cbr_high"))
+              ("cbr", "cbr_low", "cbr_high"), ("success_prob", "success_low", "success_high"))
+#: the interval a triple's low/high stand for, when not an exact 95% CI
+INTERVAL = {"success_prob": "10–90%"}
 #: (successes, total) pairs shown as one "k/n" cell.
 COUNT_PAIRS = (("k", "n"), ("n_response", "n_evaluable"), ("orr_k", "orr_n"),
                ("n_benefit", "n_evaluable"))
@@ -125,7 +127,8 @@ SHORT = {"treatment_group": "treatment", "alteration_group_name": "alteration",
          "cohorts_here": "cohorts here", "exact_here": "exact match",
          "cohorts_broader_or_basket": "broader/ basket", "cohorts_elsewhere": "other histol.",
          "open_or_planned_arms": "open arms", "kb_for": "KB for", "kb_against": "KB against",
-         "candidate_rank": "cand. rank", "histology_match": "histology"}
+         "candidate_rank": "cand. rank", "histology_match": "histology",
+         "success_prob": "P(success)", "support_histologies": "histol."}
 
 
 #: Shorter table text for long repeated values.
@@ -145,7 +148,7 @@ def compact(df: pd.DataFrame) -> pd.DataFrame:
                       None)
         pair = next((p for p in COUNT_PAIRS if col in p and set(p) <= set(df.columns)), None)
         if triple:
-            out[f"{SHORT.get(col, col)} (95% CI)"] = [
+            out[f"{SHORT.get(col, col)} ({INTERVAL.get(col, '95% CI')})"] = [
                 "" if pd.isna(r) else f"{r:.0%} ({lo:.0%}–{hi:.0%})" for r, lo, hi in
                 zip(df[triple[0]], df[triple[1]], df[triple[2]], strict=True)]
             used |= set(triple)

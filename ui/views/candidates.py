@@ -42,7 +42,8 @@ rows = ranked[ranked["evidence_tier"].isin(tier_pick)] if tier_pick else ranked
 st.markdown(f"**{len(rows)} candidate(s)** of {len(ranked)}")
 st.dataframe(rows, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="percent")
-                            for c in ("pred_response", "pred_p_above_p0", "drup_success_prob")})
+                            for c in ("pred_response", "pred_p_above_p0", "drup_success_prob",
+                                      "success_prob", "success_low", "success_high")})
 st.download_button("Download CSV", csv_bytes(rows),
                    "rediscover_candidate_cohorts.csv", "text/csv", key="cand_download")
 
@@ -62,10 +63,14 @@ else:
     cand = rows[triples == pick].iloc[0]
     st.caption(f"Rank #{cand['rank']}")
     st.markdown(f"**Why:** {cand['rationale']}")
-    st.caption(f"Simon optimal {cand['simon_optimal']} · minimax {cand['simon_minimax']} · "
-               f"probability the 8 → 24 rule succeeds at the predicted rate: "
-               f"{cand['drup_success_prob']:.0%}" if cand["drup_success_prob"] ==
-               cand["drup_success_prob"] else "")
+    if cand["success_prob"] == cand["success_prob"]:  # NaN when nothing to borrow from
+        st.caption(f"Simon optimal {cand['simon_optimal']} · minimax {cand['simon_minimax']} · "
+                   f"probability a new cohort of the ranking design "
+                   f"({header.get('ranked_by', 'drup')}) succeeds, integrated over the "
+                   f"predictive: {cand['success_prob']:.0%} ({cand['success_low']:.0%}–"
+                   f"{cand['success_high']:.0%} over the between-histology mean and SD) · "
+                   f"support: {cand['support_histologies']} histologies, "
+                   f"{cand['support_patients']} patients, {cand['support_trials']} trials")
     table = state.cached_evidence_table(key, as_of, False)
     support = rationale_rows(table, split_ids(cand["supporting_rows"]))
     st.dataframe(support, hide_index=True, width="stretch", column_config={
