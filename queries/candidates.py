@@ -171,7 +171,10 @@ def rank_by_success(cands: pd.DataFrame, post: pd.DataFrame, t: Thresholds,
     out["flag"] = np.where(approved, APPROVED, np.where(
         contested, "evidence against at least as strong as the support", np.where(
             out["evidence_against"] != "", "weaker evidence against", "")))
-    out["rationale"] = [_with_against(r) for r in out.itertuples()]
+    base = out["rationale"] if "rationale" in out else pd.Series("", index=out.index)
+    out["rationale"] = [_with_against(*r) for r in zip(
+        base.tolist(), out["evidence_against"].tolist(), out["against_tier"].tolist(),
+        out["evidence_tier"].tolist(), strict=True)]
     out = out.sort_values(
         ["_standing", "success_prob", "_tier", "support_histologies", "rarity", *KEY],
         ascending=[True, False, True, False, False, True, True, True], na_position="last",
@@ -206,11 +209,10 @@ def ranked_candidates(art: Artefact, as_of: int | None = None, endpoint: str = "
     return rank_by_success(cands, post, t, design, against)
 
 
-def _with_against(r) -> str:
-    base = getattr(r, "rationale", "")
+def _with_against(base, against: str, against_tier: str, evidence_tier) -> str:
     parts = [base] if isinstance(base, str) and base else []
-    if r.evidence_against:
-        parts.append(f"evidence against (tier {r.against_tier or '?'}): {r.evidence_against}")
-    if r.evidence_tier == "A":
+    if against:
+        parts.append(f"evidence against (tier {against_tier or '?'}): {against}")
+    if evidence_tier == "A":
         parts.append(APPROVED)
     return "; ".join(parts)
