@@ -292,10 +292,6 @@ def success_of(post: Posterior, design: TwoStageDesign = DRUP) -> Success:
     weight w, else NEX; its success probability is the per-rate one averaged over that mixture
     (a convolution of the per-rate curve with the τ kernel). Weighted by the posterior of
     (μ, τ) its mean is ``prob``, equal to ``success_probability(post.predictive)``."""
-    key = (id(post), design)
-    hit = _SUCCESS.get(key)
-    if hit is not None and hit[0] is post:  # the cached fits are shared: gaps and ranking ask
-        return hit[1]
     given = _success_given_hyper(design, post.priors)
     mass = post.hyper.ravel()
     prob = float(mass @ given)
@@ -303,12 +299,7 @@ def success_of(post: Posterior, design: TwoStageDesign = DRUP) -> Success:
     cum = np.cumsum(mass[order])
     low, high = np.interp([0.1, 0.9], cum - mass[order] / 2, given[order])
     sd = float(np.sqrt(max(mass @ given**2 - prob**2, 0.0)))
-    _SUCCESS[key] = (post, Success(prob, float(low), float(high), sd))  # post kept: id unique
-    return _SUCCESS[key][1]
-
-
-_SUCCESS: dict[tuple[int, TwoStageDesign], tuple[Posterior, Success]] = {}
-memo.also_clear(_SUCCESS.clear)
+    return Success(prob, float(low), float(high), sd)
 
 
 @lru_cache(maxsize=64)

@@ -123,6 +123,15 @@ def visit(page, server: Served, path: str, wait_text: str) -> None:
     assert not page.locator("[data-testid='stException']").count(), path
 
 
+def find_in_graph(page, server: Served, text: str) -> None:
+    """Open the graph explorer and search it for ``text``."""
+    visit(page, server, "graph", "Selected node")
+    search = page.get_by_label("Find a node (name or id)")
+    search.fill(text)
+    search.press("Enter")
+    _wait_idle(page)
+
+
 def _wait_idle(page) -> None:
     """Wait until Streamlit finished the script run (its 'running' widget is gone)."""
     page.wait_for_function(

@@ -78,14 +78,20 @@ def _sources(engine) -> list[str]:
     return sorted({r[0] for r in nodes + edges if r[0]})
 
 
+def _assert_public(engine) -> None:
+    """No node or edge names the committee; the regimen it shares with the curated data says
+    only "curated"."""
+    assert not [s for s in _sources(engine) if SECRET in s]
+    shared = engine.run("MATCH (r:Regimen {id: $id}) RETURN r.source AS s",
+                        {"id": SHARED_REGIMEN}).rows
+    assert shared == [("curated",)]
+
+
 def test_ladybug_export_never_names_the_committee(secret_artefact, tmp_path):
     export_ladybug(secret_artefact, tmp_path / "public.lbug", include_private=False)
     engine = LadybugEngine(tmp_path / "public.lbug")
     try:
-        assert not [s for s in _sources(engine) if SECRET in s]
-        shared = engine.run("MATCH (r:Regimen {id: $id}) RETURN r.source AS s",
-                            {"id": SHARED_REGIMEN}).rows
-        assert shared == [("curated",)]
+        _assert_public(engine)
     finally:
         engine.close()
     meta = (tmp_path / "public.lbug.json")
@@ -100,9 +106,6 @@ def test_neo4j_load_never_names_the_committee(secret_artefact, neo4j_uri):
     load_artefact(secret_artefact, neo4j_uri, include_private=False)
     engine = Neo4jEngine(neo4j_uri)
     try:
-        assert not [s for s in _sources(engine) if SECRET in s]
-        shared = engine.run("MATCH (r:Regimen {id: $id}) RETURN r.source AS s",
-                            {"id": SHARED_REGIMEN}).rows
-        assert shared == [("curated",)]
+        _assert_public(engine)
     finally:
         engine.close()

@@ -16,6 +16,7 @@ from browser_support import (
     COMMITTEE_COHORT,
     LOAD_TIMEOUT_MS,
     _wait_idle,
+    find_in_graph,
     no_script_ran,
     shot,
     visible,
@@ -68,11 +69,7 @@ def test_evidence_browser_shows_markup_as_text(server, browser_page):
 
 def test_graph_explorer_draws_markup_label_as_text(server, browser_page):
     page = browser_page
-    visit(page, server, "graph", "Selected node")
-    search = page.get_by_label("Find a node (name or id)")
-    search.fill("committee-vemurafenib")
-    search.press("Enter")
-    _wait_idle(page)
+    find_in_graph(page, server, "committee-vemurafenib")
     page.get_by_role("cell", name=ARM).wait_for(timeout=LOAD_TIMEOUT_MS)
     graph = _graph_frame(page)
     label = graph.evaluate(f"() => network.body.data.nodes.get({COMMITTEE_COHORT!r}).label")

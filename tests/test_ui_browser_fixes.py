@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from browser_support import LOAD_TIMEOUT_MS, _wait_idle, visible, visit
+from browser_support import LOAD_TIMEOUT_MS, _wait_idle, find_in_graph, visible, visit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from queries.agnostic import tumour_agnostic
@@ -136,11 +136,7 @@ def test_drug_picker_lists_a_drug_once(server, browser_page):
 
 def test_graph_legend_and_search_cap(server, browser_page):
     page = browser_page
-    visit(page, server, "graph", "Selected node")
-    search = page.get_by_label("Find a node (name or id)")
-    search.fill("a")
-    search.press("Enter")
-    _wait_idle(page)
+    find_in_graph(page, server, "a")
     assert visible(page, "the first 200 are listed")
     assert visible(page, "private committee data")  # the legend's last entry
     assert page.locator("[data-testid='stMarkdown'] span[style*='color']").count() >= 2
